@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Prepare a QEMU 10.0 tree with our files and patch series, configure and
+# build it.  Usage: project/build.sh [prepare|configure|build [STAMP]]
+#
+#   VGPIO_CACHE  cache for the QEMU source and ccache (default ~/.cache/virtio-gpio)
+#   VGPIO_BUILD  where the prepared tree lives (default <repo>/_build)
+#   QEMU_TARBALL use this QEMU 10.0.x tarball instead of Debian's
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/project/env.sh"
+
+step=${1:-build}
+
+fetch_source() {
+    local dir="$VGPIO_CACHE/src"
+    if [ -n "${QEMU_TARBALL:-}" ]; then
+        echo "$QEMU_TARBALL"
+        return
+    fi
+    local tb
+    tb=$(ls "$dir"/qemu_10.0.*+ds.orig.tar.xz 2>/dev/null | sort -V | tail -n1 || true)
+    if [ -z "$tb" ]; then
+        mkdir -p "$dir"
+        (cd "$dir" && apt-get source -q --download-only qemu/trixie >&2)
+        tb=$(ls "$dir"/qemu_10.0.*+ds.orig.tar.xz | sort -V | tail -n1)
+    fi
+    echo "$tb"
+}
+
+# A hash of everything we lay over QEMU: when it changes, re-prepare.
+overlay_files() {
+    (cd "$TOP" && git ls-files -co --exclude-standard -- hw include tests docs backends qapi |
+        { grep -v '^tests/vgpio/' || true; } | sort)
+}
+
+overlay_hash() {
+    (cd "$TOP" && { overlay_files | xargs -r sha256sum
+                    find patches project/configs -type f | sort | xargs -r sha256sum; } |
+        sha256sum | cut -d' ' -f1)
+}
+
+git_q() { git -C "$QEMU_SRC" -c user.name=vgpio -c user.email=vgpio@localhost "$@"; }
+
+prepare() {
+    local hash
+    hash=$(overlay_hash)
+    if [ -f "$QEMU_SRC/.git/vgpio-stamp" ] && [ "$(cat "$QEMU_SRC/.git/vgpio-stamp")" = "$hash" ]; then
+        return
+    fi
+    if [ ! -d "$QEMU_SRC/.git" ]; then
+        local tb
+        tb=$(fetch_source)
+        echo "== unpacking $tb"
+        rm -rf "$QEMU_SRC"
+        mkdir -p "$QEMU_SRC"
+        tar -xf "$tb" -C "$QEMU_SRC" --strip-components=1
+        git_q init -q
+        git_q add -A -f
+        git_q commit -q -m "QEMU $(cat "$QEMU_SRC/VERSION") pristine ($(basename "$tb"))"
+        git_q tag -f pristine
+        # The Debian +ds repack dropped the edk2 firmware blobs.
+        sed -i 's/unpack_edk2_blobs = bzip2.found()/unpack_edk2_blobs = false/' \
+            "$QEMU_SRC/meson.build"
+        git_q commit -q -a -m "local: no edk2 blobs in the +ds tarball (not for upstream)"
+        git_q tag -f upstream-base
+    fi
+    echo "== laying our files and patches over QEMU"
+    git_q am --abort >/dev/null 2>&1 || true
+    # our build configuration is laid over QEMU but is not part of it
+    echo "configs/devices/x86_64-softmmu/vgpio.mak" > "$QEMU_SRC/.git/info/exclude"
+    git_q checkout -q -f -B vgpio upstream-base
+    git_q clean -q -fdx -e build
+    overlay_files | while read -r f; do
+        mkdir -p "$QEMU_SRC/$(dirname "$f")"
+        if ! cmp -s "$TOP/$f" "$QEMU_SRC/$f"; then
+            cp "$TOP/$f" "$QEMU_SRC/$f"
+        fi
+    done
+    git_q add -A
+    git_q commit -q -m "virtio-gpio: add the new files of the series" \
+        -m "Signed-off-by: virtio-gpio developers <virtio-gpio@localhost>" || true
+    if ls "$TOP"/patches/*.patch >/dev/null 2>&1; then
+        git_q am -q --keep-cr "$TOP"/patches/*.patch
+    fi
+    cp "$TOP"/project/configs/*.mak "$QEMU_SRC/configs/devices/x86_64-softmmu/"
+    echo "$hash" > "$QEMU_SRC/.git/vgpio-stamp"
+}
+
+configure() {
+    prepare
+    if [ -f "$QEMU_OBJ/build.ninja" ] && [ -f "$QEMU_OBJ/.vgpio-configured" ] &&
+       cmp -s "$QEMU_OBJ/.vgpio-configured" "$TOP/project/configure-args"; then
+        return
+    fi
+    mkdir -p "$QEMU_OBJ"
+    echo "== configuring"
+    # shellcheck disable=SC2046
+    (cd "$QEMU_OBJ" && ../configure $(grep -v '^#' "$TOP/project/configure-args"))
+    cp "$TOP/project/configure-args" "$QEMU_OBJ/.vgpio-configured"
+}
+
+# The build-tree binary looks for firmware only under qemu-bundle: link
+# Debian's (seabios, qemu-system-data) there; the +ds tarball has none.
+link_firmware() {
+    local dir="$QEMU_OBJ/qemu-bundle/usr/local/share/qemu" f
+    mkdir -p "$dir"
+    for f in /usr/share/seabios/*.bin /usr/share/qemu/*.bin \
+             /usr/share/qemu/*.rom; do
+        if [ -e "$f" ] && [ ! -e "$dir/$(basename "$f")" ]; then
+            ln -sf "$f" "$dir/"
+        fi
+    done
+}
+
+build() {
+    configure
+    link_firmware
+    echo "== building"
+    # regenerate build.ninja first, so the list of qtests is current
+    ninja -C "$QEMU_OBJ" build.ninja >/dev/null
+    ninja -C "$QEMU_OBJ" qemu-system-x86_64 $(cd "$QEMU_OBJ" && ninja -t targets all |
+        sed -n 's/^\(tests\/qtest\/[a-z0-9_-]*\): .*/\1/p' | grep -v '\.' | sort -u)
+    ccache -s 2>/dev/null | grep -E 'Hits|Misses' | head -3 || true
+    if [ -n "${1:-}" ]; then
+        touch "$1"
+    fi
+}
+
+case "$step" in
+    prepare) prepare ;;
+    configure) configure ;;
+    build) build "${2:-}" ;;
+    *) echo "usage: $0 [prepare|configure|build]" >&2; exit 2 ;;
+esac

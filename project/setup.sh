@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Install what building and testing our QEMU needs on Debian 12 (bookworm).
+# Adds bookworm-backports (meson >= 1.5, python3-pycotap, libgpiod 2.x) and a
+# trixie deb-src entry (QEMU 10.0 source). Idempotent; run as root, or it
+# prints the command to run.
+set -euo pipefail
+
+BOOKWORM_PKGS="build-essential pkg-config git ccache ninja-build python3 python3-venv
+  libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev seabios xz-utils dpkg-dev
+  socat qemu-system-data"
+BACKPORTS_PKGS="meson python3-pycotap libgpiod-dev"
+
+need=()
+command -v ccache >/dev/null || need+=(ccache)
+for p in $BOOKWORM_PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need+=("$p")
+done
+[ "$(dpkg-query -W -f='${Status}' libgpiod-dev 2>/dev/null)" = "install ok installed" ] &&
+  dpkg --compare-versions "$(dpkg-query -W -f='${Version}' libgpiod-dev)" ge 2.0 || need+=(backports)
+[ "$(dpkg-query -W -f='${Status}' meson 2>/dev/null)" = "install ok installed" ] &&
+  dpkg --compare-versions "$(dpkg-query -W -f='${Version}' meson)" ge 1.5 || need+=(backports)
+[ -f /etc/apt/sources.list.d/trixie-src.sources ] || need+=(sources)
+
+if [ ${#need[@]} -eq 0 ]; then
+    exit 0
+fi
+
+if [ "$(id -u)" != 0 ]; then
+    echo "Missing build dependencies. Run as root:" >&2
+    echo "  sudo bash $0" >&2
+    exit 1
+fi
+
+if [ ! -f /etc/apt/sources.list.d/bookworm-backports.sources ]; then
+    cat > /etc/apt/sources.list.d/bookworm-backports.sources <<'SRC'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+fi
+if [ ! -f /etc/apt/sources.list.d/trixie-src.sources ]; then
+    cat > /etc/apt/sources.list.d/trixie-src.sources <<'SRC'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $BOOKWORM_PKGS
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends -t bookworm-backports $BACKPORTS_PKGS
