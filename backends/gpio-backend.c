@@ -1,0 +1,494 @@
+/*
+ * QEMU GPIO backend: the state of a set of GPIO lines
+ *
+ * Copyright (c) 2026 The virtio-gpio for QEMU authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/cutils.h"
+#include "qapi/error.h"
+#include "qapi/visitor.h"
+#include "qapi/qapi-visit-common.h"
+#include "qapi/qapi-commands-gpio.h"
+#include "qapi/qapi-events-gpio.h"
+#include "qom/object_interfaces.h"
+#include "hw/qdev-core.h"
+#include "system/gpio-backend.h"
+#include "trace.h"
+
+/* The owner's id or QOM path, for events and the monitor */
+char *gpio_backend_id(GpioBackend *s)
+{
+    Object *obj = OBJECT(s);
+
+    if (obj->parent == object_get_objects_root()) {
+        return g_strdup(object_get_canonical_path_component(obj));
+    }
+    return object_get_canonical_path(obj);
+}
+
+/*
+ * The device a user names the controller by: for virtio-gpio-pci the
+ * proxy that holds the virtio device, otherwise the frontend itself.
+ */
+DeviceState *gpio_backend_get_device(GpioBackend *s)
+{
+    DeviceState *dev = s->fe_dev;
+    BusState *bus;
+
+    if (!dev) {
+        return NULL;
+    }
+    bus = qdev_get_parent_bus(dev);
+    if (!dev->id && bus && bus->parent && bus->parent->id) {
+        return bus->parent;
+    }
+    return dev;
+}
+
+static void gpio_backend_line_init(GpioLine *l)
+{
+    l->dir = GPIO_DIRECTION_IN;
+    l->value = false;
+    l->irq_type = GPIO_IRQ_TYPE_NONE;
+}
+
+bool gpio_backend_set_lines(GpioBackend *s, unsigned ngpio, Error **errp)
+{
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+    strList *n = s->names;
+    unsigned i;
+
+    if (ngpio == 0 || ngpio > GPIO_BACKEND_MAX_LINES) {
+        error_setg(errp, "the number of lines must be between 1 and %d",
+                   GPIO_BACKEND_MAX_LINES);
+        return false;
+    }
+    if (s->names && QAPI_LIST_LENGTH(s->names) > ngpio) {
+        error_setg(errp, "%zu names given for %u lines",
+                   (size_t)QAPI_LIST_LENGTH(s->names), ngpio);
+        return false;
+    }
+    for (; n; n = n->next) {
+        const char *p;
+
+        for (p = n->value; *p; p++) {
+            if (*p < 0x20 || *p > 0x7e) {
+                error_setg(errp, "line name '%s' is not printable ASCII",
+                           n->value);
+                return false;
+            }
+        }
+        if (*n->value && !g_hash_table_add(seen, n->value)) {
+            error_setg(errp, "line name '%s' is used twice", n->value);
+            return false;
+        }
+    }
+
+    s->ngpio = ngpio;
+    s->lines = g_new0(GpioLine, ngpio);
+    for (i = 0, n = s->names; i < ngpio; i++) {
+        if (n) {
+            s->lines[i].name = *n->value ? g_strdup(n->value) : NULL;
+            n = n->next;
+        }
+        gpio_backend_line_init(&s->lines[i]);
+    }
+    return true;
+}
+
+bool gpio_backend_attach(GpioBackend *s, DeviceState *dev,
+                         const GpioBackendFrontend *fe, void *opaque,
+                         Error **errp)
+{
+    if (s->fe_dev) {
+        g_autofree char *id = gpio_backend_id(s);
+
+        error_setg(errp, "gpio backend '%s' is already in use by '%s'",
+                   id, object_get_canonical_path(OBJECT(s->fe_dev)));
+        return false;
+    }
+    s->fe = fe;
+    s->fe_opaque = opaque;
+    s->fe_dev = dev;
+    return true;
+}
+
+void gpio_backend_detach(GpioBackend *s)
+{
+    s->fe = NULL;
+    s->fe_opaque = NULL;
+    s->fe_dev = NULL;
+}
+
+static void gpio_backend_emit_changed(GpioBackend *s, unsigned line)
+{
+    g_autofree char *id = gpio_backend_id(s);
+    DeviceState *dev = gpio_backend_get_device(s);
+    GpioLine *l = &s->lines[line];
+
+    qapi_event_send_gpio_line_changed(id, dev ? dev->id : NULL, line, l->name,
+                                      l->dir, l->value);
+}
+
+/* Apply a new configuration of @line, undo it if the outside refuses */
+static int gpio_backend_update(GpioBackend *s, unsigned line,
+                               const GpioLine *new)
+{
+    GpioBackendClass *k = GPIO_BACKEND_GET_CLASS(s);
+    GpioLine old = s->lines[line];
+    int ret = 0;
+
+    s->lines[line] = *new;
+    if (k->line_config) {
+        ret = k->line_config(s, line, &old);
+        if (ret < 0) {
+            s->lines[line] = old;
+            trace_gpio_backend_config_failed(s, line, ret);
+            return ret;
+        }
+    }
+    if (old.dir != new->dir ||
+        (new->dir == GPIO_DIRECTION_OUT && old.value != new->value)) {
+        gpio_backend_emit_changed(s, line);
+    }
+    return ret;
+}
+
+int gpio_backend_set_direction(GpioBackend *s, unsigned line,
+                               GpioDirection dir)
+{
+    GpioLine l = s->lines[line];
+
+    trace_gpio_backend_set_direction(s, line, dir);
+    l.dir = dir;
+    if (dir == GPIO_DIRECTION_NONE) {
+        /* The spec: forget everything about the line */
+        l.value = false;
+        l.irq_type = GPIO_IRQ_TYPE_NONE;
+    }
+    return gpio_backend_update(s, line, &l);
+}
+
+int gpio_backend_set_value(GpioBackend *s, unsigned line, bool value)
+{
+    GpioLine l = s->lines[line];
+
+    trace_gpio_backend_set_value(s, line, value);
+    l.value = value;
+    return gpio_backend_update(s, line, &l);
+}
+
+int gpio_backend_set_irq_type(GpioBackend *s, unsigned line,
+                              GpioIrqType type)
+{
+    GpioLine l = s->lines[line];
+
+    trace_gpio_backend_set_irq_type(s, line, type);
+    l.irq_type = type;
+    return gpio_backend_update(s, line, &l);
+}
+
+int gpio_backend_get_value(GpioBackend *s, unsigned line, bool *value)
+{
+    GpioBackendClass *k = GPIO_BACKEND_GET_CLASS(s);
+    GpioLine *l = &s->lines[line];
+
+    if (l->dir == GPIO_DIRECTION_OUT) {
+        *value = l->value;
+        return 0;
+    }
+    if (k->get_input) {
+        return k->get_input(s, line, value);
+    }
+    *value = l->input;
+    return 0;
+}
+
+void gpio_backend_reset(GpioBackend *s)
+{
+    unsigned i;
+
+    for (i = 0; i < s->ngpio; i++) {
+        GpioLine l = s->lines[i];
+
+        gpio_backend_line_init(&l);
+        if (memcmp(&l, &s->lines[i], sizeof(l))) {
+            gpio_backend_update(s, i, &l);
+        }
+    }
+}
+
+void gpio_backend_input_changed(GpioBackend *s, unsigned line, bool level)
+{
+    trace_gpio_backend_input_changed(s, line, level);
+    if (s->fe && s->lines[line].dir != GPIO_DIRECTION_OUT) {
+        s->fe->input_changed(s->fe_opaque, line,
+                             level ? GPIO_EDGE_RISING : GPIO_EDGE_FALLING);
+    }
+}
+
+bool gpio_backend_set_input(GpioBackend *s, unsigned line, bool level,
+                            Error **errp)
+{
+    GpioBackendClass *k = GPIO_BACKEND_GET_CLASS(s);
+    bool changed;
+
+    if (!k->host_settable) {
+        g_autofree char *id = gpio_backend_id(s);
+
+        error_setg(errp, "the lines of gpio backend '%s' (%s) cannot be set "
+                   "from the monitor", id, object_get_typename(OBJECT(s)));
+        return false;
+    }
+    if (line >= s->ngpio) {
+        error_setg(errp, "line %u is out of range (the backend has %u lines)",
+                   line, s->ngpio);
+        return false;
+    }
+    changed = s->lines[line].input != level;
+    s->lines[line].input = level;
+    if (changed) {
+        gpio_backend_input_changed(s, line, level);
+    }
+    return true;
+}
+
+static int gpio_backend_collect(Object *obj, void *opaque)
+{
+    GSList **list = opaque;
+
+    if (object_dynamic_cast(obj, TYPE_GPIO_BACKEND) &&
+        GPIO_BACKEND(obj)->opened) {
+        *list = g_slist_prepend(*list, obj);
+    }
+    return 0;
+}
+
+/* Every opened gpio backend, in QOM tree order */
+static GSList *gpio_backend_list(void)
+{
+    GSList *list = NULL;
+
+    object_child_foreach_recursive(object_get_root(), gpio_backend_collect,
+                                   &list);
+    return g_slist_reverse(list);
+}
+
+/* A backend by its id, by the id of the device using it, or by QOM path */
+static GpioBackend *gpio_backend_find(const char *id, Error **errp)
+{
+    Object *obj = object_resolve_path_component(object_get_objects_root(), id);
+    g_autoptr(GSList) list = NULL;
+    GSList *l;
+
+    if (obj && object_dynamic_cast(obj, TYPE_GPIO_BACKEND)) {
+        return GPIO_BACKEND(obj);
+    }
+    list = gpio_backend_list();
+    for (l = list; l; l = l->next) {
+        GpioBackend *s = l->data;
+        DeviceState *dev = gpio_backend_get_device(s);
+
+        if (dev && !g_strcmp0(dev->id, id)) {
+            return s;
+        }
+    }
+    if (id[0] == '/') {
+        obj = object_resolve_path_type(id, TYPE_GPIO_BACKEND, NULL);
+        if (obj && GPIO_BACKEND(obj)->opened) {
+            return GPIO_BACKEND(obj);
+        }
+    }
+    error_setg(errp, "'%s' is neither a gpio backend nor a device using one",
+               id);
+    return NULL;
+}
+
+static bool gpio_backend_find_line(GpioBackend *s, bool has_line,
+                                   uint16_t line, const char *name,
+                                   unsigned *out, Error **errp)
+{
+    unsigned i;
+
+    if (has_line == !!name) {
+        error_setg(errp, "give either 'line' or 'name'");
+        return false;
+    }
+    if (has_line) {
+        if (line >= s->ngpio) {
+            error_setg(errp, "line %u is out of range (the backend has %u "
+                       "lines)", line, s->ngpio);
+            return false;
+        }
+        *out = line;
+        return true;
+    }
+    for (i = 0; i < s->ngpio; i++) {
+        if (!g_strcmp0(s->lines[i].name, name)) {
+            *out = i;
+            return true;
+        }
+    }
+    error_setg(errp, "no line is named '%s'", name);
+    return false;
+}
+
+void qmp_gpio_set(const char *id, bool has_line, uint16_t line,
+                  const char *name, bool value, Error **errp)
+{
+    GpioBackend *s = gpio_backend_find(id, errp);
+    unsigned i;
+
+    if (s && gpio_backend_find_line(s, has_line, line, name, &i, errp)) {
+        gpio_backend_set_input(s, i, value, errp);
+    }
+}
+
+static GpioLineInfo *gpio_backend_line_info(GpioBackend *s, unsigned line)
+{
+    GpioLineInfo *info = g_new0(GpioLineInfo, 1);
+    GpioLine *l = &s->lines[line];
+    bool value = false;
+
+    gpio_backend_get_value(s, line, &value);
+    info->line = line;
+    info->name = g_strdup(l->name);
+    info->direction = l->dir;
+    info->value = value;
+    info->output_value = l->value;
+    info->input = l->input;
+    info->irq_type = l->irq_type;
+    if (s->fe) {
+        s->fe->irq_state(s->fe_opaque, line, &info->irq_unmasked,
+                         &info->irq_latched);
+    }
+    return info;
+}
+
+GpioControllerInfoList *qmp_query_gpio(Error **errp)
+{
+    g_autoptr(GSList) list = gpio_backend_list();
+    GpioControllerInfoList *head = NULL, **tail = &head;
+    GSList *l;
+
+    for (l = list; l; l = l->next) {
+        GpioBackend *s = l->data;
+        GpioControllerInfo *info = g_new0(GpioControllerInfo, 1);
+        DeviceState *dev = gpio_backend_get_device(s);
+        int i;
+
+        info->backend = gpio_backend_id(s);
+        info->type = g_strdup(object_get_typename(OBJECT(s)));
+        if (dev) {
+            info->device = g_strdup(dev->id);
+            info->qom_path = object_get_canonical_path(OBJECT(s->fe_dev));
+        }
+        for (i = s->ngpio - 1; i >= 0; i--) {
+            QAPI_LIST_PREPEND(info->lines, gpio_backend_line_info(s, i));
+        }
+        QAPI_LIST_APPEND(tail, info);
+    }
+    return head;
+}
+
+static void gpio_backend_get_names(Object *obj, Visitor *v, const char *name,
+                                   void *opaque, Error **errp)
+{
+    GpioBackend *s = GPIO_BACKEND(obj);
+
+    visit_type_strList(v, name, &s->names, errp);
+}
+
+static void gpio_backend_set_names(Object *obj, Visitor *v, const char *name,
+                                   void *opaque, Error **errp)
+{
+    GpioBackend *s = GPIO_BACKEND(obj);
+    strList *names;
+
+    if (s->opened) {
+        error_setg(errp, "property 'names' cannot be set after the backend "
+                   "is opened");
+        return;
+    }
+    if (!visit_type_strList(v, name, &names, errp)) {
+        return;
+    }
+    qapi_free_strList(s->names);
+    s->names = names;
+}
+
+static bool gpio_backend_get_opened(Object *obj, Error **errp)
+{
+    return GPIO_BACKEND(obj)->opened;
+}
+
+static void gpio_backend_complete(UserCreatable *uc, Error **errp)
+{
+    ERRP_GUARD();
+    GpioBackend *s = GPIO_BACKEND(uc);
+    GpioBackendClass *k = GPIO_BACKEND_GET_CLASS(s);
+
+    k->open(s, errp);
+    if (*errp) {
+        return;
+    }
+    assert(s->lines);
+    s->opened = true;
+}
+
+static bool gpio_backend_can_be_deleted(UserCreatable *uc)
+{
+    return !GPIO_BACKEND(uc)->fe_dev;
+}
+
+static void gpio_backend_finalize(Object *obj)
+{
+    GpioBackend *s = GPIO_BACKEND(obj);
+    unsigned i;
+
+    for (i = 0; i < s->ngpio; i++) {
+        g_free(s->lines[i].name);
+    }
+    g_free(s->lines);
+    qapi_free_strList(s->names);
+}
+
+static void gpio_backend_class_init(ObjectClass *oc, void *data)
+{
+    UserCreatableClass *ucc = USER_CREATABLE_CLASS(oc);
+
+    ucc->complete = gpio_backend_complete;
+    ucc->can_be_deleted = gpio_backend_can_be_deleted;
+
+    object_class_property_add_bool(oc, "opened", gpio_backend_get_opened,
+                                   NULL);
+    object_class_property_add(oc, "names", "str list",
+                              gpio_backend_get_names, gpio_backend_set_names,
+                              NULL, NULL);
+    object_class_property_set_description(oc, "names",
+                                          "Line names, in line order");
+}
+
+static const TypeInfo gpio_backend_info = {
+    .name = TYPE_GPIO_BACKEND,
+    .parent = TYPE_OBJECT,
+    .instance_size = sizeof(GpioBackend),
+    .instance_finalize = gpio_backend_finalize,
+    .class_size = sizeof(GpioBackendClass),
+    .class_init = gpio_backend_class_init,
+    .abstract = true,
+    .interfaces = (InterfaceInfo[]) {
+        { TYPE_USER_CREATABLE },
+        { }
+    }
+};
+
+static void register_types(void)
+{
+    type_register_static(&gpio_backend_info);
+}
+
+type_init(register_types);

@@ -1,0 +1,71 @@
+/*
+ * HMP commands for GPIO lines
+ *
+ * Copyright (c) 2026 The virtio-gpio for QEMU authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "monitor/hmp.h"
+#include "monitor/monitor.h"
+#include "qapi/error.h"
+#include "qapi/qapi-commands-gpio.h"
+#include "qemu/cutils.h"
+#include "qobject/qdict.h"
+
+void hmp_info_gpio(Monitor *mon, const QDict *qdict)
+{
+    g_autoptr(GpioControllerInfoList) list = qmp_query_gpio(NULL);
+    GpioControllerInfoList *c;
+    GpioLineInfoList *l;
+
+    if (!list) {
+        monitor_printf(mon, "No GPIO lines\n");
+        return;
+    }
+    for (c = list; c; c = c->next) {
+        GpioControllerInfo *info = c->value;
+
+        monitor_printf(mon, "%s (%s)", info->backend, info->type);
+        if (info->qom_path) {
+            monitor_printf(mon, ", device %s", info->device ?: info->qom_path);
+        }
+        monitor_printf(mon, ":\n  %5s %-16s %-4s %-5s %-3s %-5s %-12s %s\n",
+                       "line", "name", "dir", "value", "out", "input", "irq",
+                       "irq-state");
+        for (l = info->lines; l; l = l->next) {
+            GpioLineInfo *line = l->value;
+
+            monitor_printf(mon, "  %5u %-16s %-4s %-5d %-3d %-5d %-12s %s\n",
+                           line->line, line->name ?: "-",
+                           GpioDirection_str(line->direction), line->value,
+                           line->output_value, line->input,
+                           GpioIrqType_str(line->irq_type),
+                           line->irq_latched ? "latched" :
+                           line->irq_unmasked ? "unmasked" : "masked");
+        }
+    }
+}
+
+void hmp_gpio_set(Monitor *mon, const QDict *qdict)
+{
+    const char *id = qdict_get_str(qdict, "id");
+    const char *line = qdict_get_str(qdict, "line");
+    int64_t value = qdict_get_int(qdict, "value");
+    unsigned int number;
+    Error *err = NULL;
+
+    if (value != 0 && value != 1) {
+        error_setg(&err, "value must be 0 or 1");
+    } else if (qemu_strtoui(line, NULL, 0, &number) == 0) {
+        if (number > UINT16_MAX) {
+            error_setg(&err, "line %u is out of range", number);
+        } else {
+            qmp_gpio_set(id, true, number, NULL, value, &err);
+        }
+    } else {
+        qmp_gpio_set(id, false, 0, line, value, &err);
+    }
+    hmp_handle_error(mon, err);
+}

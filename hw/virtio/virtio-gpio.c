@@ -1,0 +1,523 @@
+/*
+ * Virtio GPIO device
+ *
+ * The lines live in a gpio-backend object; this device speaks the virtio
+ * GPIO protocol (VIRTIO 1.2, "GPIO Device") on top of it and implements
+ * the irq rules (enable, mask by eventq buffer, edge latching, level
+ * re-check) once, for every backend.
+ *
+ * Bad guest input: a well-formed request that cannot be honoured (line out
+ * of range, unknown type, bad argument, irq message without
+ * VIRTIO_GPIO_F_IRQ, irq on an output line) is answered with
+ * VIRTIO_GPIO_STATUS_ERR; an eventq buffer that cannot be used (line out
+ * of range, irq not enabled, a buffer already queued for the line) comes
+ * back with VIRTIO_GPIO_IRQ_STATUS_INVALID.  A malformed descriptor chain
+ * (request or response missing or too short) marks the device broken with
+ * virtio_error() until the guest resets it.
+ *
+ * Copyright (c) 2026 The virtio-gpio for QEMU authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qemu/iov.h"
+#include "qemu/module.h"
+#include "hw/qdev-properties.h"
+#include "hw/virtio/virtio.h"
+#include "hw/virtio/virtio-gpio.h"
+#include "qom/object_interfaces.h"
+#include "system/runstate.h"
+#include "trace.h"
+
+static const uint8_t irq_type_to_virtio[GPIO_IRQ_TYPE__MAX] = {
+    [GPIO_IRQ_TYPE_NONE] = VIRTIO_GPIO_IRQ_TYPE_NONE,
+    [GPIO_IRQ_TYPE_EDGE_RISING] = VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING,
+    [GPIO_IRQ_TYPE_EDGE_FALLING] = VIRTIO_GPIO_IRQ_TYPE_EDGE_FALLING,
+    [GPIO_IRQ_TYPE_EDGE_BOTH] = VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH,
+    [GPIO_IRQ_TYPE_LEVEL_HIGH] = VIRTIO_GPIO_IRQ_TYPE_LEVEL_HIGH,
+    [GPIO_IRQ_TYPE_LEVEL_LOW] = VIRTIO_GPIO_IRQ_TYPE_LEVEL_LOW,
+};
+
+static bool virtio_gpio_irq_type_from_virtio(uint32_t value, GpioIrqType *type)
+{
+    GpioIrqType t;
+
+    for (t = 0; t < GPIO_IRQ_TYPE__MAX; t++) {
+        if (irq_type_to_virtio[t] == value) {
+            *type = t;
+            return true;
+        }
+    }
+    return false;
+}
+
+static int virtio_gpio_irq_edges(GpioIrqType type)
+{
+    switch (type) {
+    case GPIO_IRQ_TYPE_EDGE_RISING:
+        return GPIO_EDGE_RISING;
+    case GPIO_IRQ_TYPE_EDGE_FALLING:
+        return GPIO_EDGE_FALLING;
+    case GPIO_IRQ_TYPE_EDGE_BOTH:
+        return GPIO_EDGE_BOTH;
+    default:
+        return 0;
+    }
+}
+
+static bool virtio_gpio_is_level(GpioIrqType type)
+{
+    return type == GPIO_IRQ_TYPE_LEVEL_HIGH || type == GPIO_IRQ_TYPE_LEVEL_LOW;
+}
+
+static bool virtio_gpio_level_active(VirtIOGPIO *s, unsigned line)
+{
+    GpioIrqType type = s->backend->lines[line].irq_type;
+    bool value;
+
+    if (!virtio_gpio_is_level(type) ||
+        gpio_backend_get_value(s->backend, line, &value) < 0) {
+        return false;
+    }
+    return type == GPIO_IRQ_TYPE_LEVEL_HIGH ? value : !value;
+}
+
+/* Give @line's eventq buffer back to the guest; the caller notifies */
+static void virtio_gpio_irq_return(VirtIOGPIO *s, unsigned line,
+                                   uint8_t status)
+{
+    VirtQueueElement *elem = s->irq[line].elem;
+
+    s->irq[line].elem = NULL;
+    trace_virtio_gpio_irq_return(s, line, status);
+    iov_from_buf(elem->in_sg, elem->in_num, 0, &status, sizeof(status));
+    virtqueue_push(s->event_vq, elem, sizeof(status));
+    g_free(elem);
+}
+
+/*
+ * Deliver what is pending on an unmasked line: a latched edge, or a level
+ * that is active.  Returns true if the buffer went back to the guest.
+ */
+static bool virtio_gpio_irq_check(VirtIOGPIO *s, unsigned line)
+{
+    VirtIOGPIOIrq *irq = &s->irq[line];
+
+    if (!irq->elem || !s->parent_obj.vm_running) {
+        return false;
+    }
+    if (irq->latched || virtio_gpio_level_active(s, line)) {
+        irq->latched = false;
+        virtio_gpio_irq_return(s, line, VIRTIO_GPIO_IRQ_STATUS_VALID);
+        return true;
+    }
+    return false;
+}
+
+/* Disable @line's irq: discard a latched edge, give the buffer back */
+static void virtio_gpio_irq_disable(VirtIOGPIO *s, unsigned line)
+{
+    s->irq[line].latched = false;
+    if (s->irq[line].elem) {
+        virtio_gpio_irq_return(s, line, VIRTIO_GPIO_IRQ_STATUS_INVALID);
+        virtio_notify(VIRTIO_DEVICE(s), s->event_vq);
+    }
+}
+
+/* The backend reports an edge on an input line */
+static void virtio_gpio_input_changed(void *opaque, unsigned line, int edge)
+{
+    VirtIOGPIO *s = opaque;
+    VirtIOGPIOIrq *irq = &s->irq[line];
+    GpioIrqType type = s->backend->lines[line].irq_type;
+
+    if (virtio_gpio_irq_edges(type) & edge) {
+        trace_virtio_gpio_irq_edge(s, line, edge, !irq->elem);
+        irq->latched = true;
+    } else if (!virtio_gpio_is_level(type)) {
+        return;
+    }
+    if (virtio_gpio_irq_check(s, line)) {
+        virtio_notify(VIRTIO_DEVICE(s), s->event_vq);
+    }
+}
+
+static void virtio_gpio_irq_state(void *opaque, unsigned line, bool *unmasked,
+                                  bool *latched)
+{
+    VirtIOGPIO *s = opaque;
+
+    *unmasked = s->irq[line].elem != NULL;
+    *latched = s->irq[line].latched;
+}
+
+static const GpioBackendFrontend virtio_gpio_frontend = {
+    .input_changed = virtio_gpio_input_changed,
+    .irq_state = virtio_gpio_irq_state,
+};
+
+static uint8_t virtio_gpio_set_irq_type(VirtIOGPIO *s, unsigned line,
+                                        uint32_t value)
+{
+    VirtIODevice *vdev = VIRTIO_DEVICE(s);
+    GpioLine *l = &s->backend->lines[line];
+    GpioIrqType type;
+
+    if (!virtio_vdev_has_feature(vdev, VIRTIO_GPIO_F_IRQ) ||
+        !virtio_gpio_irq_type_from_virtio(value, &type) ||
+        (type != GPIO_IRQ_TYPE_NONE && l->dir == GPIO_DIRECTION_OUT)) {
+        return VIRTIO_GPIO_STATUS_ERR;
+    }
+    if (type == GPIO_IRQ_TYPE_NONE) {
+        virtio_gpio_irq_disable(s, line);
+    } else if (type != l->irq_type) {
+        s->irq[line].latched = false;
+    }
+    if (gpio_backend_set_irq_type(s->backend, line, type) < 0) {
+        return VIRTIO_GPIO_STATUS_ERR;
+    }
+    return VIRTIO_GPIO_STATUS_OK;
+}
+
+static uint8_t virtio_gpio_set_direction(VirtIOGPIO *s, unsigned line,
+                                         uint32_t value)
+{
+    static const GpioDirection dirs[] = {
+        [VIRTIO_GPIO_DIRECTION_NONE] = GPIO_DIRECTION_NONE,
+        [VIRTIO_GPIO_DIRECTION_OUT] = GPIO_DIRECTION_OUT,
+        [VIRTIO_GPIO_DIRECTION_IN] = GPIO_DIRECTION_IN,
+    };
+
+    if (value >= ARRAY_SIZE(dirs) ||
+        (value == VIRTIO_GPIO_DIRECTION_OUT &&
+         s->backend->lines[line].irq_type != GPIO_IRQ_TYPE_NONE)) {
+        return VIRTIO_GPIO_STATUS_ERR;
+    }
+    if (value == VIRTIO_GPIO_DIRECTION_NONE) {
+        virtio_gpio_irq_disable(s, line);
+    }
+    if (gpio_backend_set_direction(s->backend, line, dirs[value]) < 0) {
+        return VIRTIO_GPIO_STATUS_ERR;
+    }
+    return VIRTIO_GPIO_STATUS_OK;
+}
+
+static uint8_t virtio_gpio_do_request(VirtIOGPIO *s, uint16_t type,
+                                      uint16_t line, uint32_t value,
+                                      uint8_t *rvalue)
+{
+    static const uint8_t dir_to_virtio[GPIO_DIRECTION__MAX] = {
+        [GPIO_DIRECTION_NONE] = VIRTIO_GPIO_DIRECTION_NONE,
+        [GPIO_DIRECTION_OUT] = VIRTIO_GPIO_DIRECTION_OUT,
+        [GPIO_DIRECTION_IN] = VIRTIO_GPIO_DIRECTION_IN,
+    };
+    GpioBackend *b = s->backend;
+    bool level;
+
+    if (line >= b->ngpio) {
+        return VIRTIO_GPIO_STATUS_ERR;
+    }
+    switch (type) {
+    case VIRTIO_GPIO_MSG_GET_DIRECTION:
+        *rvalue = dir_to_virtio[b->lines[line].dir];
+        return VIRTIO_GPIO_STATUS_OK;
+    case VIRTIO_GPIO_MSG_SET_DIRECTION:
+        return virtio_gpio_set_direction(s, line, value);
+    case VIRTIO_GPIO_MSG_GET_VALUE:
+        if (gpio_backend_get_value(b, line, &level) < 0) {
+            return VIRTIO_GPIO_STATUS_ERR;
+        }
+        *rvalue = level;
+        return VIRTIO_GPIO_STATUS_OK;
+    case VIRTIO_GPIO_MSG_SET_VALUE:
+        if (value > 1 || gpio_backend_set_value(b, line, value) < 0) {
+            return VIRTIO_GPIO_STATUS_ERR;
+        }
+        return VIRTIO_GPIO_STATUS_OK;
+    case VIRTIO_GPIO_MSG_IRQ_TYPE:
+        return virtio_gpio_set_irq_type(s, line, value);
+    default:
+        return VIRTIO_GPIO_STATUS_ERR;
+    }
+}
+
+static void virtio_gpio_malformed(VirtIODevice *vdev, VirtQueue *vq,
+                                  VirtQueueElement *elem, const char *what)
+{
+    virtqueue_detach_element(vq, elem, 0);
+    g_free(elem);
+    virtio_error(vdev, "virtio-gpio: %s", what);
+}
+
+static void virtio_gpio_handle_request(VirtIODevice *vdev, VirtQueue *vq)
+{
+    VirtIOGPIO *s = VIRTIO_GPIO(vdev);
+    VirtQueueElement *elem;
+    bool pushed = false;
+
+    while ((elem = virtqueue_pop(vq, sizeof(VirtQueueElement)))) {
+        struct virtio_gpio_request req;
+        struct virtio_gpio_response resp = { 0 };
+        size_t in_size = iov_size(elem->in_sg, elem->in_num);
+        size_t len = sizeof(resp), resp_len = sizeof(resp);
+        uint16_t type, line;
+        uint32_t value;
+
+        if (iov_to_buf(elem->out_sg, elem->out_num, 0, &req, sizeof(req)) !=
+            sizeof(req)) {
+            virtio_gpio_malformed(vdev, vq, elem,
+                                  "request shorter than 8 bytes");
+            break;
+        }
+        type = le16_to_cpu(req.type);
+        line = le16_to_cpu(req.gpio);
+        value = le32_to_cpu(req.value);
+
+        if (type == VIRTIO_GPIO_MSG_GET_NAMES) {
+            len = 1 + s->names_size;
+            resp_len = 1;
+            if (in_size < len) {
+                virtio_gpio_malformed(vdev, vq, elem,
+                                      "GET_NAMES response buffer too short");
+                break;
+            }
+            resp.status = s->names_size ? VIRTIO_GPIO_STATUS_OK
+                                        : VIRTIO_GPIO_STATUS_ERR;
+            iov_from_buf(elem->in_sg, elem->in_num, 1, s->names,
+                         s->names_size);
+        } else {
+            if (in_size < sizeof(resp)) {
+                virtio_gpio_malformed(vdev, vq, elem,
+                                      "response buffer shorter than 2 bytes");
+                break;
+            }
+            resp.status = virtio_gpio_do_request(s, type, line, value,
+                                                 &resp.value);
+        }
+        trace_virtio_gpio_request(s, type, line, value, resp.status,
+                                  resp.value);
+        iov_from_buf(elem->in_sg, elem->in_num, 0, &resp, resp_len);
+        virtqueue_push(vq, elem, len);
+        g_free(elem);
+        pushed = true;
+    }
+    if (pushed) {
+        virtio_notify(vdev, vq);
+    }
+}
+
+static void virtio_gpio_handle_event(VirtIODevice *vdev, VirtQueue *vq)
+{
+    VirtIOGPIO *s = VIRTIO_GPIO(vdev);
+    VirtQueueElement *elem;
+    bool pushed = false;
+
+    while ((elem = virtqueue_pop(vq, sizeof(VirtQueueElement)))) {
+        struct virtio_gpio_irq_request req;
+        uint8_t status = VIRTIO_GPIO_IRQ_STATUS_INVALID;
+        unsigned line;
+
+        if (iov_to_buf(elem->out_sg, elem->out_num, 0, &req, sizeof(req)) !=
+            sizeof(req) || iov_size(elem->in_sg, elem->in_num) < 1) {
+            virtio_gpio_malformed(vdev, vq, elem, "malformed eventq buffer");
+            break;
+        }
+        line = le16_to_cpu(req.gpio);
+        if (line < s->backend->ngpio && !s->irq[line].elem &&
+            s->backend->lines[line].irq_type != GPIO_IRQ_TYPE_NONE) {
+            trace_virtio_gpio_irq_unmask(s, line);
+            s->irq[line].elem = elem;
+            pushed |= virtio_gpio_irq_check(s, line);
+            continue;
+        }
+        trace_virtio_gpio_irq_return(s, line, status);
+        iov_from_buf(elem->in_sg, elem->in_num, 0, &status, sizeof(status));
+        virtqueue_push(vq, elem, sizeof(status));
+        g_free(elem);
+        pushed = true;
+    }
+    if (pushed) {
+        virtio_notify(vdev, vq);
+    }
+}
+
+static void virtio_gpio_get_config(VirtIODevice *vdev, uint8_t *config)
+{
+    VirtIOGPIO *s = VIRTIO_GPIO(vdev);
+
+    memcpy(config, &s->config, sizeof(s->config));
+}
+
+static uint64_t virtio_gpio_get_features(VirtIODevice *vdev, uint64_t f,
+                                         Error **errp)
+{
+    return f | VIRTIO_GPIO(vdev)->host_features;
+}
+
+/* Irqs that became pending while the VM was stopped */
+static void virtio_gpio_vm_state_change(void *opaque, bool running,
+                                        RunState state)
+{
+    VirtIOGPIO *s = opaque;
+    bool pushed = false;
+    unsigned i;
+
+    if (!running || !s->event_vq) {
+        return;
+    }
+    for (i = 0; i < s->backend->ngpio; i++) {
+        pushed |= virtio_gpio_irq_check(s, i);
+    }
+    if (pushed) {
+        virtio_notify(VIRTIO_DEVICE(s), s->event_vq);
+    }
+}
+
+static void virtio_gpio_drop_irqs(VirtIOGPIO *s)
+{
+    unsigned i;
+
+    for (i = 0; i < s->backend->ngpio; i++) {
+        if (s->irq[i].elem) {
+            virtqueue_detach_element(s->event_vq, s->irq[i].elem, 0);
+            g_free(s->irq[i].elem);
+            s->irq[i].elem = NULL;
+        }
+        s->irq[i].latched = false;
+    }
+}
+
+static void virtio_gpio_reset(VirtIODevice *vdev)
+{
+    VirtIOGPIO *s = VIRTIO_GPIO(vdev);
+
+    trace_virtio_gpio_reset(s);
+    virtio_gpio_drop_irqs(s);
+    gpio_backend_reset(s->backend);
+}
+
+static bool virtio_gpio_make_default_backend(VirtIOGPIO *s, Error **errp)
+{
+    Object *be = object_new(TYPE_GPIO_DUMMY);
+
+    if (!user_creatable_complete(USER_CREATABLE(be), errp)) {
+        object_unref(be);
+        return false;
+    }
+    object_property_add_child(OBJECT(s), "default-backend", be);
+    /* The child property took a reference */
+    object_unref(be);
+    object_property_set_link(OBJECT(s), "gpio", be, &error_abort);
+    return true;
+}
+
+static void virtio_gpio_build_names(VirtIOGPIO *s)
+{
+    GpioBackend *b = s->backend;
+    GString *names = g_string_new(NULL);
+    bool any = false;
+    unsigned i;
+
+    for (i = 0; i < b->ngpio; i++) {
+        if (b->lines[i].name) {
+            g_string_append(names, b->lines[i].name);
+            any = true;
+        }
+        g_string_append_c(names, '\0');
+    }
+    s->names_size = any ? names->len : 0;
+    s->names = g_string_free(names, false);
+}
+
+static void virtio_gpio_device_realize(DeviceState *dev, Error **errp)
+{
+    VirtIODevice *vdev = VIRTIO_DEVICE(dev);
+    VirtIOGPIO *s = VIRTIO_GPIO(dev);
+
+    if (!s->backend && !virtio_gpio_make_default_backend(s, errp)) {
+        return;
+    }
+    if (!s->backend->opened) {
+        error_setg(errp, "gpio backend is not opened");
+        return;
+    }
+    if (!gpio_backend_attach(s->backend, dev, &virtio_gpio_frontend, s,
+                             errp)) {
+        return;
+    }
+
+    virtio_gpio_build_names(s);
+    s->config.ngpio = cpu_to_le16(s->backend->ngpio);
+    s->config.gpio_names_size = cpu_to_le32(s->names_size);
+    s->irq = g_new0(VirtIOGPIOIrq, s->backend->ngpio);
+
+    virtio_init(vdev, VIRTIO_ID_GPIO, sizeof(struct virtio_gpio_config));
+    s->request_vq = virtio_add_queue(vdev, VIRTIO_GPIO_QUEUE_SIZE,
+                                     virtio_gpio_handle_request);
+    if (virtio_has_feature(s->host_features, VIRTIO_GPIO_F_IRQ)) {
+        s->event_vq = virtio_add_queue(vdev, VIRTQUEUE_MAX_SIZE,
+                                       virtio_gpio_handle_event);
+    }
+    s->vmstate = qemu_add_vm_change_state_handler(virtio_gpio_vm_state_change,
+                                                  s);
+}
+
+static void virtio_gpio_device_unrealize(DeviceState *dev)
+{
+    VirtIODevice *vdev = VIRTIO_DEVICE(dev);
+    VirtIOGPIO *s = VIRTIO_GPIO(dev);
+
+    qemu_del_vm_change_state_handler(s->vmstate);
+    virtio_gpio_drop_irqs(s);
+    gpio_backend_detach(s->backend);
+    virtio_delete_queue(s->request_vq);
+    if (s->event_vq) {
+        virtio_delete_queue(s->event_vq);
+    }
+    virtio_cleanup(vdev);
+    g_free(s->irq);
+    g_free(s->names);
+}
+
+static const VMStateDescription vmstate_virtio_gpio = {
+    .name = "virtio-gpio",
+    .unmigratable = 1,
+};
+
+static const Property virtio_gpio_properties[] = {
+    DEFINE_PROP_BIT64("irq", VirtIOGPIO, host_features, VIRTIO_GPIO_F_IRQ,
+                      true),
+    DEFINE_PROP_LINK("gpio", VirtIOGPIO, backend, TYPE_GPIO_BACKEND,
+                     GpioBackend *),
+};
+
+static void virtio_gpio_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    VirtioDeviceClass *vdc = VIRTIO_DEVICE_CLASS(klass);
+
+    device_class_set_props(dc, virtio_gpio_properties);
+    dc->vmsd = &vmstate_virtio_gpio;
+    set_bit(DEVICE_CATEGORY_MISC, dc->categories);
+    vdc->realize = virtio_gpio_device_realize;
+    vdc->unrealize = virtio_gpio_device_unrealize;
+    vdc->get_features = virtio_gpio_get_features;
+    vdc->get_config = virtio_gpio_get_config;
+    vdc->reset = virtio_gpio_reset;
+}
+
+static const TypeInfo virtio_gpio_info = {
+    .name = TYPE_VIRTIO_GPIO,
+    .parent = TYPE_VIRTIO_DEVICE,
+    .instance_size = sizeof(VirtIOGPIO),
+    .class_init = virtio_gpio_class_init,
+};
+
+static void virtio_register_types(void)
+{
+    type_register_static(&virtio_gpio_info);
+}
+
+type_init(virtio_register_types)

@@ -1,0 +1,43 @@
+/*
+ * Virtio GPIO device
+ *
+ * Copyright (c) 2026 The virtio-gpio for QEMU authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef QEMU_VIRTIO_GPIO_H
+#define QEMU_VIRTIO_GPIO_H
+
+#include "hw/virtio/virtio.h"
+#include "standard-headers/linux/virtio_gpio.h"
+#include "standard-headers/linux/virtio_ids.h"
+#include "system/gpio-backend.h"
+#include "qom/object.h"
+
+#define TYPE_VIRTIO_GPIO "virtio-gpio-device"
+OBJECT_DECLARE_SIMPLE_TYPE(VirtIOGPIO, VIRTIO_GPIO)
+
+#define VIRTIO_GPIO_QUEUE_SIZE 256
+
+typedef struct VirtIOGPIOIrq {
+    VirtQueueElement *elem;     /* queued eventq buffer: irq unmasked */
+    bool latched;               /* an edge arrived while masked */
+} VirtIOGPIOIrq;
+
+struct VirtIOGPIO {
+    VirtIODevice parent_obj;
+
+    GpioBackend *backend;
+    uint64_t host_features;
+
+    VirtQueue *request_vq;
+    VirtQueue *event_vq;        /* only with VIRTIO_GPIO_F_IRQ */
+    struct virtio_gpio_config config;   /* little-endian, as the guest sees */
+    char *names;                /* the GET_NAMES block */
+    uint32_t names_size;
+    VirtIOGPIOIrq *irq;         /* per line */
+    VMChangeStateEntry *vmstate;
+};
+
+#endif

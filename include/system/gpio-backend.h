@@ -1,0 +1,119 @@
+/*
+ * QEMU GPIO backend: the state of a set of GPIO lines
+ *
+ * A gpio-backend holds the lines a GPIO controller device (such as
+ * virtio-gpio) exposes to the guest: their names, the direction and
+ * value the guest configured, and the level an input sees.  Subclasses
+ * connect the lines to something: simulated lines, an external program
+ * or a host GPIO chip.
+ *
+ * Copyright (c) 2026 The virtio-gpio for QEMU authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef QEMU_GPIO_BACKEND_H
+#define QEMU_GPIO_BACKEND_H
+
+#include "qom/object.h"
+#include "qapi/qapi-types-gpio.h"
+
+#define TYPE_GPIO_BACKEND "gpio-backend"
+OBJECT_DECLARE_TYPE(GpioBackend, GpioBackendClass, GPIO_BACKEND)
+
+#define TYPE_GPIO_DUMMY "gpio-dummy"
+
+#define GPIO_BACKEND_MAX_LINES 65535
+
+/* Edges a line reports to its frontend (bit mask) */
+#define GPIO_EDGE_RISING  (1 << 0)
+#define GPIO_EDGE_FALLING (1 << 1)
+#define GPIO_EDGE_BOTH    (GPIO_EDGE_RISING | GPIO_EDGE_FALLING)
+
+typedef struct GpioLine {
+    char *name;             /* NULL when the line has no name */
+    GpioDirection dir;      /* as the guest configured it */
+    bool value;             /* value the guest set; driven while dir == out */
+    bool input;             /* external level an input line reads */
+    GpioIrqType irq_type;   /* irq trigger the guest enabled */
+} GpioLine;
+
+/*
+ * The frontend (the device) registers these callbacks.  @input_changed
+ * is called when the level of an input line changes; @edge is
+ * GPIO_EDGE_RISING or GPIO_EDGE_FALLING.  @irq_state reports the
+ * frontend's view of a line's irq for query-gpio.
+ */
+typedef struct GpioBackendFrontend {
+    void (*input_changed)(void *opaque, unsigned line, int edge);
+    void (*irq_state)(void *opaque, unsigned line, bool *unmasked,
+                      bool *latched);
+} GpioBackendFrontend;
+
+struct GpioBackendClass {
+    ObjectClass parent_class;
+
+    /*
+     * Called by user_creatable_complete(): set up the lines (call
+     * gpio_backend_set_lines()) and connect to the outside.
+     */
+    void (*open)(GpioBackend *s, Error **errp);
+
+    /*
+     * Apply the guest's new configuration of @line (s->lines[line]) to
+     * the outside; @old is the previous configuration.  Optional.
+     * Return 0, or a negative errno and the change is undone.
+     */
+    int (*line_config)(GpioBackend *s, unsigned line, const GpioLine *old);
+
+    /* Read the level of an input @line.  Optional: default lines[].input */
+    int (*get_input)(GpioBackend *s, unsigned line, bool *level);
+
+    /*
+     * Whether the host may set the input level of lines from the
+     * monitor (gpio-set).  Backends connected to real lines say no.
+     */
+    bool host_settable;
+};
+
+struct GpioBackend {
+    Object parent;
+
+    /*< protected >*/
+    bool opened;
+    uint16_t ngpio;
+    GpioLine *lines;
+    strList *names;         /* "names" property: line names, in order */
+
+    /*< private >*/
+    const GpioBackendFrontend *fe;
+    void *fe_opaque;
+    DeviceState *fe_dev;
+};
+
+/* For subclasses: create @ngpio lines, named from the "names" property */
+bool gpio_backend_set_lines(GpioBackend *s, unsigned ngpio, Error **errp);
+
+/* For subclasses: the level of input @line changed outside QEMU */
+void gpio_backend_input_changed(GpioBackend *s, unsigned line, bool level);
+
+/* For the frontend */
+bool gpio_backend_attach(GpioBackend *s, DeviceState *dev,
+                         const GpioBackendFrontend *fe, void *opaque,
+                         Error **errp);
+void gpio_backend_detach(GpioBackend *s);
+void gpio_backend_reset(GpioBackend *s);
+int gpio_backend_set_direction(GpioBackend *s, unsigned line,
+                               GpioDirection dir);
+int gpio_backend_set_value(GpioBackend *s, unsigned line, bool value);
+int gpio_backend_get_value(GpioBackend *s, unsigned line, bool *value);
+int gpio_backend_set_irq_type(GpioBackend *s, unsigned line,
+                              GpioIrqType type);
+
+/* For the monitor */
+char *gpio_backend_id(GpioBackend *s);
+DeviceState *gpio_backend_get_device(GpioBackend *s);
+bool gpio_backend_set_input(GpioBackend *s, unsigned line, bool level,
+                            Error **errp);
+
+#endif
