@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The main job: build what is missing, then run the demo scene.
+set -euo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/project/env.sh"
+bash "$TOP/project/setup.sh"
+bash "$TOP/project/build.sh" build >/dev/null
+exec python3 "$TOP/project/demo.py" "$QEMU_OBJ/qemu-system-x86_64"

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Run the qtests of our QEMU build: the virtio-gpio tests and QEMU's own
+# x86_64 qtests that our minimal device set builds (qos-test,
+# qmp-cmd-test, test-hmp, device-introspect-test, ...).
+# migration-test is left out: it boots guests for minutes under TCG and
+# does not touch our device, which is unmigratable so far.
+set -euo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/project/env.sh"
+cd "$QEMU_OBJ"
+tests=$(meson test --no-rebuild --list --suite qtest-x86_64 2>/dev/null |
+        sed -n 's|^.* / \(qtest-x86_64/.*\)$|\1|p' | grep -v '/migration-test$')
+# shellcheck disable=SC2086
+meson test --no-rebuild --print-errorlogs --num-processes "$(nproc)" $tests

@@ -1,0 +1,782 @@
+/*
+ * Test cases for the virtio-gpio device, shared by its qos test
+ * (virtio-gpio-pci) and its microvm test (virtio-gpio-device)
+ *
+ * Copyright (c) 2026 The virtio-gpio for QEMU authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bswap.h"
+#include "qobject/qdict.h"
+#include "qobject/qlist.h"
+#include "standard-headers/linux/virtio_config.h"
+#include "standard-headers/linux/virtio_gpio.h"
+#include "virtio-gpio-cases.h"
+
+#define VGPIO_TIMEOUT_US (10 * 1000 * 1000)
+#define VGPIO_MAX_DESC 1024
+#define IRQ_HELD (-1)
+
+/* The response buffer and line of each eventq buffer, by descriptor head */
+static uint64_t irq_req[VGPIO_MAX_DESC];
+static uint64_t irq_resp[VGPIO_MAX_DESC];
+static unsigned irq_line[VGPIO_MAX_DESC];
+
+static const char names_block[] = "button\0led\0\0reset\0\0\0\0";
+
+/*
+ * Wait for the next used element of @vq, which must be @head.  This polls
+ * the used ring rather than waiting for an interrupt: with EVENT_IDX the
+ * device may rightly not notify.
+ */
+static void vgpio_wait_used(VGpio *t, QVirtQueue *vq, uint32_t head,
+                            uint32_t *len)
+{
+    gint64 deadline = g_get_monotonic_time() + VGPIO_TIMEOUT_US;
+    uint32_t got;
+
+    while (!qvirtqueue_get_buf(t->qts, vq, &got, len)) {
+        g_assert(g_get_monotonic_time() < deadline);
+        g_usleep(100);
+    }
+    g_assert_cmpuint(got, ==, head);
+}
+
+uint8_t vgpio_request(VGpio *t, uint16_t type, uint16_t line, uint32_t value,
+                      uint8_t *rvalue)
+{
+    struct virtio_gpio_request req = {
+        .type = cpu_to_le16(type),
+        .gpio = cpu_to_le16(line),
+        .value = cpu_to_le32(value),
+    };
+    uint8_t resp[2] = { 0xaa, 0xaa };
+    uint64_t req_addr = guest_alloc(t->alloc, sizeof(req));
+    uint64_t resp_addr = guest_alloc(t->alloc, sizeof(resp));
+    uint32_t head, len = 0;
+
+    qtest_memwrite(t->qts, req_addr, &req, sizeof(req));
+    qtest_memwrite(t->qts, resp_addr, resp, sizeof(resp));
+    head = qvirtqueue_add(t->qts, t->reqq, req_addr, sizeof(req), false, true);
+    qvirtqueue_add(t->qts, t->reqq, resp_addr, sizeof(resp), true, false);
+    qvirtqueue_kick(t->qts, t->vdev, t->reqq, head);
+    vgpio_wait_used(t, t->reqq, head, &len);
+    g_assert_cmpuint(len, ==, sizeof(resp));
+    qtest_memread(t->qts, resp_addr, resp, sizeof(resp));
+    guest_free(t->alloc, req_addr);
+    guest_free(t->alloc, resp_addr);
+    g_assert_cmpuint(resp[0], <=, VIRTIO_GPIO_STATUS_ERR);
+    if (rvalue) {
+        *rvalue = resp[1];
+    } else {
+        /* every field of the response is set: value is 0 when unused */
+        g_assert_cmpuint(resp[1], ==, 0);
+    }
+    return resp[0];
+}
+
+static void vgpio_req_ok(VGpio *t, uint16_t type, uint16_t line,
+                         uint32_t value)
+{
+    g_assert_cmpuint(vgpio_request(t, type, line, value, NULL), ==,
+                     VIRTIO_GPIO_STATUS_OK);
+}
+
+static void vgpio_req_err(VGpio *t, uint16_t type, uint16_t line,
+                          uint32_t value)
+{
+    g_assert_cmpuint(vgpio_request(t, type, line, value, NULL), ==,
+                     VIRTIO_GPIO_STATUS_ERR);
+}
+
+static uint8_t vgpio_get(VGpio *t, uint16_t type, uint16_t line)
+{
+    uint8_t value;
+
+    g_assert_cmpuint(vgpio_request(t, type, line, 0, &value), ==,
+                     VIRTIO_GPIO_STATUS_OK);
+    return value;
+}
+
+void vgpio_gpio_set(VGpio *t, const char *id, unsigned line, bool value)
+{
+    QDict *resp = qtest_qmp(t->qts, "{'execute': 'gpio-set', 'arguments': "
+                            "{'id': %s, 'line': %u, 'value': %i}}",
+                            id, line, value);
+
+    g_assert(qdict_haskey(resp, "return"));
+    qobject_unref(resp);
+}
+
+static QDict *vgpio_controller(QDict *resp, const char *id)
+{
+    QList *list = qdict_get_qlist(resp, "return");
+    QListEntry *e;
+
+    g_assert(list);
+    QLIST_FOREACH_ENTRY(list, e) {
+        QDict *c = qobject_to(QDict, qlist_entry_obj(e));
+
+        if (!g_strcmp0(qdict_get_try_str(c, "device"), id) ||
+            !g_strcmp0(qdict_get_try_str(c, "backend"), id)) {
+            return c;
+        }
+    }
+    g_assert_not_reached();
+}
+
+QDict *vgpio_line_info(VGpio *t, const char *id, unsigned line)
+{
+    QDict *resp = qtest_qmp(t->qts, "{'execute': 'query-gpio'}");
+    QList *lines = qdict_get_qlist(vgpio_controller(resp, id), "lines");
+    QDict *info = NULL;
+    QListEntry *e;
+
+    QLIST_FOREACH_ENTRY(lines, e) {
+        QDict *l = qobject_to(QDict, qlist_entry_obj(e));
+
+        if (qdict_get_int(l, "line") == line) {
+            info = l;
+            qobject_ref(info);
+        }
+    }
+    g_assert(info);
+    qobject_unref(resp);
+    return info;
+}
+
+static bool vgpio_line_bool(VGpio *t, unsigned line, const char *key)
+{
+    QDict *info = vgpio_line_info(t, t->id, line);
+    bool v = qdict_get_bool(info, key);
+
+    qobject_unref(info);
+    return v;
+}
+
+static char *vgpio_line_str(VGpio *t, unsigned line, const char *key)
+{
+    QDict *info = vgpio_line_info(t, t->id, line);
+    char *v = g_strdup(qdict_get_str(info, key));
+
+    qobject_unref(info);
+    return v;
+}
+
+static void vgpio_irq_queue(VGpio *t, uint16_t line)
+{
+    uint16_t req = cpu_to_le16(line);
+    uint64_t req_addr = guest_alloc(t->alloc, sizeof(req));
+    uint64_t resp_addr = guest_alloc(t->alloc, 1);
+    uint32_t head;
+
+    qtest_memwrite(t->qts, req_addr, &req, sizeof(req));
+    qtest_writeb(t->qts, resp_addr, 0xaa);
+    head = qvirtqueue_add(t->qts, t->evtq, req_addr, sizeof(req), false, true);
+    qvirtqueue_add(t->qts, t->evtq, resp_addr, 1, true, false);
+    g_assert_cmpuint(head, <, VGPIO_MAX_DESC);
+    irq_req[head] = req_addr;
+    irq_resp[head] = resp_addr;
+    irq_line[head] = line;
+    qvirtqueue_kick(t->qts, t->vdev, t->evtq, head);
+}
+
+/* Take the next returned eventq buffer, if there is one */
+static bool vgpio_irq_next(VGpio *t, unsigned *line, uint8_t *status)
+{
+    uint32_t head, len = 0;
+
+    if (!qvirtqueue_get_buf(t->qts, t->evtq, &head, &len)) {
+        return false;
+    }
+    g_assert_cmpuint(head, <, VGPIO_MAX_DESC);
+    g_assert_cmpuint(len, ==, 1);
+    *status = qtest_readb(t->qts, irq_resp[head]);
+    *line = irq_line[head];
+    guest_free(t->alloc, irq_req[head]);
+    guest_free(t->alloc, irq_resp[head]);
+    return true;
+}
+
+/* Wait for an eventq buffer of @line to come back; return its status */
+static uint8_t vgpio_irq_wait(VGpio *t, unsigned line)
+{
+    gint64 deadline = g_get_monotonic_time() + VGPIO_TIMEOUT_US;
+    unsigned got;
+    uint8_t status;
+
+    while (!vgpio_irq_next(t, &got, &status)) {
+        g_assert(g_get_monotonic_time() < deadline);
+        g_usleep(1000);
+    }
+    g_assert_cmpuint(got, ==, line);
+    g_assert(status == VIRTIO_GPIO_IRQ_STATUS_VALID ||
+             status == VIRTIO_GPIO_IRQ_STATUS_INVALID);
+    return status;
+}
+
+/*
+ * Queue a buffer for @line and wait until the device has taken it:
+ * IRQ_HELD if it keeps it (the irq is unmasked), else the status it came
+ * back with.
+ */
+static int vgpio_irq_unmask(VGpio *t, unsigned line)
+{
+    gint64 deadline = g_get_monotonic_time() + VGPIO_TIMEOUT_US;
+
+    vgpio_irq_queue(t, line);
+    for (;;) {
+        unsigned got;
+        uint8_t status;
+
+        if (vgpio_irq_next(t, &got, &status)) {
+            g_assert_cmpuint(got, ==, line);
+            return status;
+        }
+        if (vgpio_line_bool(t, line, "irq-unmasked")) {
+            return IRQ_HELD;
+        }
+        g_assert(g_get_monotonic_time() < deadline);
+        g_usleep(1000);
+    }
+}
+
+/* No eventq buffer has come back (the monitor round trip syncs) */
+static void vgpio_irq_none(VGpio *t)
+{
+    unsigned line;
+    uint8_t status;
+
+    qobject_unref(qtest_qmp(t->qts, "{'execute': 'query-gpio'}"));
+    g_assert_false(vgpio_irq_next(t, &line, &status));
+}
+
+static void vgpio_irq_enable(VGpio *t, unsigned line, uint32_t type)
+{
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_IRQ_TYPE, line, type);
+}
+
+/* Enable @type on input @line at level @level, unmask it, nothing pending */
+static void vgpio_irq_setup(VGpio *t, unsigned line, uint32_t type,
+                            bool level)
+{
+    vgpio_gpio_set(t, t->id, line, level);
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_DIRECTION, line,
+                 VIRTIO_GPIO_DIRECTION_IN);
+    vgpio_irq_enable(t, line, type);
+    g_assert_cmpint(vgpio_irq_unmask(t, line), ==, IRQ_HELD);
+}
+
+static void test_config(VGpio *t)
+{
+    g_assert_cmpuint(qvirtio_config_readw(t->vdev, 0), ==, VGPIO_NGPIO);
+    g_assert_cmpuint(qvirtio_config_readw(t->vdev, 2), ==, 0);
+    g_assert_cmpuint(qvirtio_config_readl(t->vdev, 4), ==,
+                     sizeof(names_block));
+    g_assert(t->vdev->features & (1ull << VIRTIO_GPIO_F_IRQ));
+    g_assert(t->vdev->features & (1ull << VIRTIO_F_VERSION_1));
+}
+
+static void test_names(VGpio *t)
+{
+    struct virtio_gpio_request req = {
+        .type = cpu_to_le16(VIRTIO_GPIO_MSG_GET_NAMES),
+    };
+    size_t size = sizeof(names_block);
+    /* one spare byte: the used length must still be exactly 1 + size */
+    g_autofree uint8_t *resp = g_malloc(size + 2);
+    uint64_t req_addr = guest_alloc(t->alloc, sizeof(req));
+    uint64_t resp_addr = guest_alloc(t->alloc, size + 2);
+    uint32_t head, len = 0;
+
+    memset(resp, 0xaa, size + 2);
+    qtest_memwrite(t->qts, req_addr, &req, sizeof(req));
+    qtest_memwrite(t->qts, resp_addr, resp, size + 2);
+    head = qvirtqueue_add(t->qts, t->reqq, req_addr, sizeof(req), false, true);
+    qvirtqueue_add(t->qts, t->reqq, resp_addr, size + 2, true, false);
+    qvirtqueue_kick(t->qts, t->vdev, t->reqq, head);
+    vgpio_wait_used(t, t->reqq, head, &len);
+    g_assert_cmpuint(len, ==, 1 + size);
+    qtest_memread(t->qts, resp_addr, resp, size + 2);
+    g_assert_cmpuint(resp[0], ==, VIRTIO_GPIO_STATUS_OK);
+    g_assert(memcmp(resp + 1, names_block, size) == 0);
+    g_assert_cmpuint(resp[1 + size], ==, 0xaa);
+}
+
+static void test_direction(VGpio *t)
+{
+    QDict *ev;
+    g_autofree char *dir = NULL;
+
+    /* lines start as inputs */
+    g_assert_cmpuint(vgpio_get(t, VIRTIO_GPIO_MSG_GET_DIRECTION, 5), ==,
+                     VIRTIO_GPIO_DIRECTION_IN);
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_DIRECTION, 5,
+                 VIRTIO_GPIO_DIRECTION_OUT);
+    g_assert_cmpuint(vgpio_get(t, VIRTIO_GPIO_MSG_GET_DIRECTION, 5), ==,
+                     VIRTIO_GPIO_DIRECTION_OUT);
+    ev = qtest_qmp_eventwait_ref(t->qts, "GPIO_LINE_CHANGED");
+    g_assert_cmpint(qdict_get_int(qdict_get_qdict(ev, "data"), "line"), ==, 5);
+    g_assert_cmpstr(qdict_get_str(qdict_get_qdict(ev, "data"), "direction"),
+                    ==, "out");
+    g_assert_cmpstr(qdict_get_str(qdict_get_qdict(ev, "data"), "device"),
+                    ==, t->id);
+    qobject_unref(ev);
+    dir = vgpio_line_str(t, 5, "direction");
+    g_assert_cmpstr(dir, ==, "out");
+
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_DIRECTION, 5,
+                 VIRTIO_GPIO_DIRECTION_NONE);
+    g_assert_cmpuint(vgpio_get(t, VIRTIO_GPIO_MSG_GET_DIRECTION, 5), ==,
+                     VIRTIO_GPIO_DIRECTION_NONE);
+    ev = qtest_qmp_eventwait_ref(t->qts, "GPIO_LINE_CHANGED");
+    g_assert_cmpstr(qdict_get_str(qdict_get_qdict(ev, "data"), "direction"),
+                    ==, "none");
+    qobject_unref(ev);
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_DIRECTION, 5,
+                 VIRTIO_GPIO_DIRECTION_IN);
+    g_assert_cmpuint(vgpio_get(t, VIRTIO_GPIO_MSG_GET_DIRECTION, 5), ==,
+                     VIRTIO_GPIO_DIRECTION_IN);
+}
+
+static void test_value(VGpio *t)
+{
+    QDict *ev, *data;
+
+    /* an input reads the external level */
+    vgpio_gpio_set(t, t->id, 1, false);
+    g_assert_cmpuint(vgpio_get(t, VIRTIO_GPIO_MSG_GET_VALUE, 1), ==, 0);
+    vgpio_gpio_set(t, t->id, 1, true);
+    g_assert_cmpuint(vgpio_get(t, VIRTIO_GPIO_MSG_GET_VALUE, 1), ==, 1);
+    vgpio_gpio_set(t, t->id, 1, false);
+
+    /* a value set on an input is kept, and driven once it is an output */
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 1);
+    g_assert_cmpuint(vgpio_get(t, VIRTIO_GPIO_MSG_GET_VALUE, 1), ==, 0);
+    g_assert_true(vgpio_line_bool(t, 1, "output-value"));
+    g_assert_null(qtest_qmp_event_ref(t->qts, "GPIO_LINE_CHANGED"));
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
+                 VIRTIO_GPIO_DIRECTION_OUT);
+    g_assert_cmpuint(vgpio_get(t, VIRTIO_GPIO_MSG_GET_VALUE, 1), ==, 1);
+    ev = qtest_qmp_eventwait_ref(t->qts, "GPIO_LINE_CHANGED");
+    data = qdict_get_qdict(ev, "data");
+    g_assert_cmpint(qdict_get_int(data, "line"), ==, 1);
+    g_assert_cmpstr(qdict_get_str(data, "name"), ==, "led");
+    g_assert_cmpstr(qdict_get_str(data, "direction"), ==, "out");
+    g_assert_true(qdict_get_bool(data, "value"));
+    qobject_unref(ev);
+    g_assert_true(vgpio_line_bool(t, 1, "value"));
+
+    /* the host's level does not change what an output drives */
+    vgpio_gpio_set(t, t->id, 1, false);
+    g_assert_cmpuint(vgpio_get(t, VIRTIO_GPIO_MSG_GET_VALUE, 1), ==, 1);
+
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 0);
+    ev = qtest_qmp_eventwait_ref(t->qts, "GPIO_LINE_CHANGED");
+    g_assert_false(qdict_get_bool(qdict_get_qdict(ev, "data"), "value"));
+    qobject_unref(ev);
+    g_assert_cmpuint(vgpio_get(t, VIRTIO_GPIO_MSG_GET_VALUE, 1), ==, 0);
+    g_assert_false(vgpio_line_bool(t, 1, "value"));
+
+    /* direction none forgets the value */
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 1);
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
+                 VIRTIO_GPIO_DIRECTION_NONE);
+    g_assert_false(vgpio_line_bool(t, 1, "output-value"));
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
+                 VIRTIO_GPIO_DIRECTION_OUT);
+    g_assert_cmpuint(vgpio_get(t, VIRTIO_GPIO_MSG_GET_VALUE, 1), ==, 0);
+}
+
+static void test_monitor(VGpio *t)
+{
+    QDict *resp;
+    char *out;
+
+    /* by name, by backend id */
+    resp = qtest_qmp(t->qts, "{'execute': 'gpio-set', 'arguments': "
+                     "{'id': 'gpiobe0', 'name': 'reset', 'value': true}}");
+    g_assert(qdict_haskey(resp, "return"));
+    qobject_unref(resp);
+    g_assert_true(vgpio_line_bool(t, 3, "input"));
+    g_assert_cmpuint(vgpio_get(t, VIRTIO_GPIO_MSG_GET_VALUE, 3), ==, 1);
+
+    resp = qtest_qmp(t->qts, "{'execute': 'gpio-set', 'arguments': "
+                     "{'id': 'nosuch', 'line': 0, 'value': true}}");
+    g_assert_cmpstr(qdict_get_str(qdict_get_qdict(resp, "error"), "desc"), ==,
+                    "'nosuch' is neither a gpio backend nor a device using "
+                    "one");
+    qobject_unref(resp);
+    resp = qtest_qmp(t->qts, "{'execute': 'gpio-set', 'arguments': "
+                     "{'id': %s, 'line': 8, 'value': true}}", t->id);
+    g_assert_cmpstr(qdict_get_str(qdict_get_qdict(resp, "error"), "desc"), ==,
+                    "line 8 is out of range (the backend has 8 lines)");
+    qobject_unref(resp);
+    resp = qtest_qmp(t->qts, "{'execute': 'gpio-set', 'arguments': "
+                     "{'id': %s, 'line': -1, 'value': true}}", t->id);
+    g_assert(qdict_haskey(resp, "error"));
+    qobject_unref(resp);
+    resp = qtest_qmp(t->qts, "{'execute': 'gpio-set', 'arguments': "
+                     "{'id': %s, 'value': true}}", t->id);
+    g_assert_cmpstr(qdict_get_str(qdict_get_qdict(resp, "error"), "desc"), ==,
+                    "give either 'line' or 'name'");
+    qobject_unref(resp);
+    resp = qtest_qmp(t->qts, "{'execute': 'gpio-set', 'arguments': "
+                     "{'id': %s, 'line': 0, 'name': 'led', 'value': true}}",
+                     t->id);
+    g_assert_cmpstr(qdict_get_str(qdict_get_qdict(resp, "error"), "desc"), ==,
+                    "give either 'line' or 'name'");
+    qobject_unref(resp);
+    resp = qtest_qmp(t->qts, "{'execute': 'gpio-set', 'arguments': "
+                     "{'id': %s, 'name': 'nosuch', 'value': true}}", t->id);
+    g_assert_cmpstr(qdict_get_str(qdict_get_qdict(resp, "error"), "desc"), ==,
+                    "no line is named 'nosuch'");
+    qobject_unref(resp);
+
+    /* HMP */
+    out = qtest_hmp(t->qts, "gpio_set %s button 1", t->id);
+    g_assert_cmpstr(out, ==, "");
+    g_free(out);
+    g_assert_true(vgpio_line_bool(t, 0, "input"));
+    out = qtest_hmp(t->qts, "gpio_set %s 0 0", t->id);
+    g_assert_cmpstr(out, ==, "");
+    g_free(out);
+    g_assert_false(vgpio_line_bool(t, 0, "input"));
+    out = qtest_hmp(t->qts, "gpio_set %s 9 1", t->id);
+    g_assert(strstr(out, "line 9 is out of range"));
+    g_free(out);
+    out = qtest_hmp(t->qts, "gpio_set %s 0 2", t->id);
+    g_assert(strstr(out, "value must be 0 or 1"));
+    g_free(out);
+    out = qtest_hmp(t->qts, "gpio_set nosuch 0 1");
+    g_assert(strstr(out, "'nosuch' is neither a gpio backend"));
+    g_free(out);
+    out = qtest_hmp(t->qts, "info gpio");
+    g_assert(strstr(out, "gpiobe0 (gpio-dummy), device gpio0"));
+    g_assert(g_regex_match_simple("\\n +3 reset +in +1 +0 +1 +none "
+                                  "+masked\\r?\\n", out, 0, 0));
+    g_free(out);
+}
+
+static void test_irq_edge(VGpio *t)
+{
+    static const struct {
+        uint32_t type;
+        bool rising, falling;
+    } types[] = {
+        { VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING, true, false },
+        { VIRTIO_GPIO_IRQ_TYPE_EDGE_FALLING, false, true },
+        { VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH, true, true },
+    };
+    int i;
+
+    for (i = 0; i < ARRAY_SIZE(types); i++) {
+        vgpio_irq_setup(t, 0, types[i].type, false);
+
+        /* a rising edge while unmasked */
+        vgpio_gpio_set(t, t->id, 0, true);
+        if (types[i].rising) {
+            g_assert_cmpuint(vgpio_irq_wait(t, 0), ==,
+                             VIRTIO_GPIO_IRQ_STATUS_VALID);
+            g_assert_cmpint(vgpio_irq_unmask(t, 0), ==, IRQ_HELD);
+        } else {
+            vgpio_irq_none(t);
+        }
+        /* a falling edge while unmasked */
+        vgpio_gpio_set(t, t->id, 0, false);
+        if (types[i].falling) {
+            g_assert_cmpuint(vgpio_irq_wait(t, 0), ==,
+                             VIRTIO_GPIO_IRQ_STATUS_VALID);
+        } else {
+            vgpio_irq_none(t);
+            vgpio_gpio_set(t, t->id, 0, true);
+            g_assert_cmpuint(vgpio_irq_wait(t, 0), ==,
+                             VIRTIO_GPIO_IRQ_STATUS_VALID);
+            vgpio_gpio_set(t, t->id, 0, false);
+        }
+
+        /* masked now: several edges latch as one */
+        g_assert_false(vgpio_line_bool(t, 0, "irq-latched"));
+        vgpio_gpio_set(t, t->id, 0, true);
+        vgpio_gpio_set(t, t->id, 0, false);
+        vgpio_gpio_set(t, t->id, 0, true);
+        vgpio_gpio_set(t, t->id, 0, false);
+        vgpio_irq_none(t);
+        g_assert_true(vgpio_line_bool(t, 0, "irq-latched"));
+        g_assert_cmpint(vgpio_irq_unmask(t, 0), ==,
+                        VIRTIO_GPIO_IRQ_STATUS_VALID);
+        g_assert_false(vgpio_line_bool(t, 0, "irq-latched"));
+        g_assert_cmpint(vgpio_irq_unmask(t, 0), ==, IRQ_HELD);
+
+        /* disabling gives the buffer back */
+        vgpio_irq_enable(t, 0, VIRTIO_GPIO_IRQ_TYPE_NONE);
+        g_assert_cmpuint(vgpio_irq_wait(t, 0), ==,
+                         VIRTIO_GPIO_IRQ_STATUS_INVALID);
+        g_assert_false(vgpio_line_bool(t, 0, "irq-unmasked"));
+    }
+}
+
+static void test_irq_level(VGpio *t)
+{
+    /* level high */
+    vgpio_irq_setup(t, 2, VIRTIO_GPIO_IRQ_TYPE_LEVEL_HIGH, false);
+    vgpio_gpio_set(t, t->id, 2, true);
+    g_assert_cmpuint(vgpio_irq_wait(t, 2), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+    /* still active when unmasked: notified again */
+    g_assert_cmpint(vgpio_irq_unmask(t, 2), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+    /* not latched while masked */
+    vgpio_gpio_set(t, t->id, 2, false);
+    g_assert_false(vgpio_line_bool(t, 2, "irq-latched"));
+    g_assert_cmpint(vgpio_irq_unmask(t, 2), ==, IRQ_HELD);
+    vgpio_irq_none(t);
+    vgpio_irq_enable(t, 2, VIRTIO_GPIO_IRQ_TYPE_NONE);
+    g_assert_cmpuint(vgpio_irq_wait(t, 2), ==,
+                     VIRTIO_GPIO_IRQ_STATUS_INVALID);
+
+    /* level low, active from the start */
+    vgpio_gpio_set(t, t->id, 2, false);
+    vgpio_irq_enable(t, 2, VIRTIO_GPIO_IRQ_TYPE_LEVEL_LOW);
+    g_assert_cmpint(vgpio_irq_unmask(t, 2), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+    vgpio_gpio_set(t, t->id, 2, true);
+    g_assert_cmpint(vgpio_irq_unmask(t, 2), ==, IRQ_HELD);
+    vgpio_gpio_set(t, t->id, 2, true);
+    vgpio_irq_none(t);
+    vgpio_gpio_set(t, t->id, 2, false);
+    g_assert_cmpuint(vgpio_irq_wait(t, 2), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+    /* a pulse while masked is not latched */
+    vgpio_gpio_set(t, t->id, 2, true);
+    vgpio_gpio_set(t, t->id, 2, false);
+    vgpio_gpio_set(t, t->id, 2, true);
+    g_assert_cmpint(vgpio_irq_unmask(t, 2), ==, IRQ_HELD);
+    vgpio_irq_enable(t, 2, VIRTIO_GPIO_IRQ_TYPE_NONE);
+    g_assert_cmpuint(vgpio_irq_wait(t, 2), ==,
+                     VIRTIO_GPIO_IRQ_STATUS_INVALID);
+}
+
+static void test_irq_invalid(VGpio *t)
+{
+    g_autofree char *type = NULL;
+
+    /* a buffer for a line whose irq is not enabled */
+    g_assert_cmpint(vgpio_irq_unmask(t, 4), ==,
+                    VIRTIO_GPIO_IRQ_STATUS_INVALID);
+    /* a buffer for a line out of range */
+    g_assert_cmpint(vgpio_irq_unmask(t, VGPIO_NGPIO), ==,
+                    VIRTIO_GPIO_IRQ_STATUS_INVALID);
+    g_assert_cmpint(vgpio_irq_unmask(t, 0xffff), ==,
+                    VIRTIO_GPIO_IRQ_STATUS_INVALID);
+
+    /* a second buffer for a line comes back, the first stays */
+    vgpio_irq_setup(t, 4, VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING, false);
+    vgpio_irq_queue(t, 4);
+    g_assert_cmpuint(vgpio_irq_wait(t, 4), ==,
+                     VIRTIO_GPIO_IRQ_STATUS_INVALID);
+    g_assert_true(vgpio_line_bool(t, 4, "irq-unmasked"));
+
+    /* direction none gives the buffer back and disables the irq */
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_DIRECTION, 4,
+                 VIRTIO_GPIO_DIRECTION_NONE);
+    g_assert_cmpuint(vgpio_irq_wait(t, 4), ==,
+                     VIRTIO_GPIO_IRQ_STATUS_INVALID);
+    type = vgpio_line_str(t, 4, "irq-type");
+    g_assert_cmpstr(type, ==, "none");
+
+    /* a latched edge is discarded when the irq is disabled */
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_DIRECTION, 4,
+                 VIRTIO_GPIO_DIRECTION_IN);
+    vgpio_gpio_set(t, t->id, 4, false);
+    vgpio_irq_enable(t, 4, VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING);
+    vgpio_gpio_set(t, t->id, 4, true);
+    g_assert_true(vgpio_line_bool(t, 4, "irq-latched"));
+    vgpio_irq_enable(t, 4, VIRTIO_GPIO_IRQ_TYPE_NONE);
+    g_assert_false(vgpio_line_bool(t, 4, "irq-latched"));
+    vgpio_irq_enable(t, 4, VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING);
+    g_assert_cmpint(vgpio_irq_unmask(t, 4), ==, IRQ_HELD);
+
+    /* no irq on an output; no output while an irq is enabled */
+    vgpio_req_err(t, VIRTIO_GPIO_MSG_SET_DIRECTION, 4,
+                  VIRTIO_GPIO_DIRECTION_OUT);
+    vgpio_irq_enable(t, 4, VIRTIO_GPIO_IRQ_TYPE_NONE);
+    g_assert_cmpuint(vgpio_irq_wait(t, 4), ==,
+                     VIRTIO_GPIO_IRQ_STATUS_INVALID);
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_DIRECTION, 4,
+                 VIRTIO_GPIO_DIRECTION_OUT);
+    vgpio_req_err(t, VIRTIO_GPIO_MSG_IRQ_TYPE, 4,
+                  VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH);
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_IRQ_TYPE, 4, VIRTIO_GPIO_IRQ_TYPE_NONE);
+}
+
+static void test_bad_requests(VGpio *t)
+{
+    static const uint32_t bad_irq_types[] = { 5, 6, 7, 9, 12, 0x100,
+                                              0xffffffff };
+    uint16_t type;
+    int i;
+
+    for (type = VIRTIO_GPIO_MSG_GET_DIRECTION;
+         type <= VIRTIO_GPIO_MSG_IRQ_TYPE; type++) {
+        vgpio_req_err(t, type, VGPIO_NGPIO, 0);
+        vgpio_req_err(t, type, 0xffff, 0);
+    }
+    vgpio_req_err(t, 0, 0, 0);
+    vgpio_req_err(t, 7, 0, 0);
+    vgpio_req_err(t, 0xffff, 0, 0);
+    vgpio_req_err(t, VIRTIO_GPIO_MSG_SET_DIRECTION, 0, 3);
+    vgpio_req_err(t, VIRTIO_GPIO_MSG_SET_DIRECTION, 0, 0x102);
+    vgpio_req_err(t, VIRTIO_GPIO_MSG_SET_VALUE, 0, 2);
+    vgpio_req_err(t, VIRTIO_GPIO_MSG_SET_VALUE, 0, 0x80000001);
+    for (i = 0; i < ARRAY_SIZE(bad_irq_types); i++) {
+        vgpio_req_err(t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0, bad_irq_types[i]);
+    }
+    /* state is untouched */
+    g_assert_cmpuint(vgpio_get(t, VIRTIO_GPIO_MSG_GET_DIRECTION, 0), ==,
+                     VIRTIO_GPIO_DIRECTION_IN);
+    g_assert_false(vgpio_line_bool(t, 0, "output-value"));
+}
+
+static void test_reset(VGpio *t)
+{
+    g_autofree char *dir = NULL, *type = NULL;
+
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_VALUE, 6, 1);
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_DIRECTION, 6,
+                 VIRTIO_GPIO_DIRECTION_OUT);
+    vgpio_irq_setup(t, 7, VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH, false);
+    g_assert_true(vgpio_line_bool(t, 7, "irq-unmasked"));
+
+    qvirtio_reset(t->vdev);
+
+    dir = vgpio_line_str(t, 6, "direction");
+    g_assert_cmpstr(dir, ==, "in");
+    g_assert_false(vgpio_line_bool(t, 6, "output-value"));
+    type = vgpio_line_str(t, 7, "irq-type");
+    g_assert_cmpstr(type, ==, "none");
+    g_assert_false(vgpio_line_bool(t, 7, "irq-unmasked"));
+    /* an edge after reset goes nowhere, and QEMU is fine */
+    vgpio_gpio_set(t, t->id, 7, true);
+    g_assert_false(vgpio_line_bool(t, 7, "irq-latched"));
+}
+
+typedef struct VGpioDesc {
+    uint32_t len;
+    bool write;
+} VGpioDesc;
+
+/*
+ * Queue a malformed chain: the device must mark itself broken
+ * (DEVICE_NEEDS_RESET), keep its line state and QEMU must keep running.
+ */
+static void vgpio_malformed(VGpio *t, QVirtQueue *vq, const VGpioDesc *d,
+                            int n)
+{
+    gint64 deadline = g_get_monotonic_time() + VGPIO_TIMEOUT_US;
+    uint64_t addr[4];
+    uint32_t head = 0;
+    QDict *resp;
+    int i;
+
+    /* some state that must survive */
+    vgpio_gpio_set(t, t->id, 3, true);
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_VALUE, 5, 1);
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_DIRECTION, 5,
+                 VIRTIO_GPIO_DIRECTION_OUT);
+
+    for (i = 0; i < n; i++) {
+        uint8_t req[8] = { VIRTIO_GPIO_MSG_GET_NAMES };
+
+        addr[i] = guest_alloc(t->alloc, MAX(d[i].len, 8));
+        qtest_memwrite(t->qts, addr[i], req, sizeof(req));
+        if (i == 0) {
+            head = qvirtqueue_add(t->qts, vq, addr[i], d[i].len, d[i].write,
+                                  i + 1 < n);
+        } else {
+            qvirtqueue_add(t->qts, vq, addr[i], d[i].len, d[i].write,
+                           i + 1 < n);
+        }
+    }
+    qvirtqueue_kick(t->qts, t->vdev, vq, head);
+    while (!(t->vdev->bus->get_status(t->vdev) &
+             VIRTIO_CONFIG_S_NEEDS_RESET)) {
+        g_assert(g_get_monotonic_time() < deadline);
+        g_usleep(1000);
+    }
+
+    resp = qtest_qmp(t->qts, "{'execute': 'query-status'}");
+    g_assert_true(qdict_get_bool(qdict_get_qdict(resp, "return"), "running"));
+    qobject_unref(resp);
+    g_assert_true(vgpio_line_bool(t, 3, "input"));
+    g_assert_true(vgpio_line_bool(t, 5, "value"));
+}
+
+static void test_malformed_short_request(VGpio *t)
+{
+    const VGpioDesc d[] = { { 6, false }, { 2, true } };
+
+    vgpio_malformed(t, t->reqq, d, ARRAY_SIZE(d));
+}
+
+static void test_malformed_no_response(VGpio *t)
+{
+    const VGpioDesc d[] = { { 8, false } };
+
+    vgpio_malformed(t, t->reqq, d, ARRAY_SIZE(d));
+}
+
+static void test_malformed_short_response(VGpio *t)
+{
+    const VGpioDesc d[] = { { 8, false }, { 1, true } };
+
+    /* GET_NAMES needs 1 + gpio_names_size bytes */
+    vgpio_malformed(t, t->reqq, d, ARRAY_SIZE(d));
+}
+
+static void test_malformed_readonly_response(VGpio *t)
+{
+    const VGpioDesc d[] = { { 8, false }, { 64, false } };
+
+    vgpio_malformed(t, t->reqq, d, ARRAY_SIZE(d));
+}
+
+static void test_malformed_writable_request(VGpio *t)
+{
+    const VGpioDesc d[] = { { 8, true }, { 64, true } };
+
+    vgpio_malformed(t, t->reqq, d, ARRAY_SIZE(d));
+}
+
+static void test_malformed_event(VGpio *t)
+{
+    const VGpioDesc short_req[] = { { 1, false }, { 1, true } };
+
+    vgpio_malformed(t, t->evtq, short_req, ARRAY_SIZE(short_req));
+}
+
+static void test_malformed_event_no_response(VGpio *t)
+{
+    const VGpioDesc d[] = { { 2, false } };
+
+    vgpio_malformed(t, t->evtq, d, ARRAY_SIZE(d));
+}
+
+const VGpioCase vgpio_cases[] = {
+    { "config", test_config },
+    { "names", test_names },
+    { "direction", test_direction },
+    { "value", test_value },
+    { "monitor", test_monitor },
+    { "irq-edge", test_irq_edge },
+    { "irq-level", test_irq_level },
+    { "irq-invalid", test_irq_invalid },
+    { "bad-requests", test_bad_requests },
+    { "reset", test_reset },
+    { "malformed/short-request", test_malformed_short_request },
+    { "malformed/no-response", test_malformed_no_response },
+    { "malformed/short-response", test_malformed_short_response },
+    { "malformed/readonly-response", test_malformed_readonly_response },
+    { "malformed/writable-request", test_malformed_writable_request },
+    { "malformed/event-short-request", test_malformed_event },
+    { "malformed/event-no-response", test_malformed_event_no_response },
+    { NULL, NULL }
+};

@@ -1,0 +1,51 @@
+/*
+ * Test cases for the virtio-gpio device, shared by its qos test
+ * (virtio-gpio-pci) and its microvm test (virtio-gpio-device)
+ *
+ * Copyright (c) 2026 The virtio-gpio for QEMU authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef TESTS_VIRTIO_GPIO_CASES_H
+#define TESTS_VIRTIO_GPIO_CASES_H
+
+#include "libqtest.h"
+#include "libqos/virtio.h"
+#include "libqos/libqos-malloc.h"
+
+/*
+ * Every case runs against this device: a gpio-dummy backend "gpiobe0"
+ * with VGPIO_NGPIO lines and the names below, used by a device "gpio0".
+ */
+#define VGPIO_NGPIO 8
+#define VGPIO_OBJECT "-object gpio-dummy,id=gpiobe0,ngpio=8," \
+    "names=button,names=led,names=,names=reset"
+#define VGPIO_DEVICE_OPTS "id=gpio0,gpio=gpiobe0"
+
+typedef struct VGpio {
+    QTestState *qts;
+    QVirtioDevice *vdev;
+    QVirtQueue *reqq;
+    QVirtQueue *evtq;
+    QGuestAllocator *alloc;
+    const char *id;             /* the device's id for the monitor */
+} VGpio;
+
+typedef void (*VGpioCaseFunc)(VGpio *t);
+
+typedef struct VGpioCase {
+    const char *name;
+    VGpioCaseFunc fn;
+} VGpioCase;
+
+/* NULL-terminated */
+extern const VGpioCase vgpio_cases[];
+
+/* Helpers */
+uint8_t vgpio_request(VGpio *t, uint16_t type, uint16_t line, uint32_t value,
+                      uint8_t *rvalue);
+void vgpio_gpio_set(VGpio *t, const char *id, unsigned line, bool value);
+QDict *vgpio_line_info(VGpio *t, const char *id, unsigned line);
+
+#endif

@@ -1,0 +1,203 @@
+/*
+ * QTest for virtio-gpio-device on virtio-mmio (the microvm machine)
+ *
+ * Runs the shared virtio-gpio test cases through virtio-mmio, plus the
+ * configurations the qos test does not cover: the embedded default
+ * backend, VIRTIO_GPIO_F_IRQ turned off and two devices in one VM.
+ *
+ * Copyright (c) 2026 The virtio-gpio for QEMU authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qobject/qdict.h"
+#include "libqtest.h"
+#include "libqos/virtio-mmio.h"
+#include "standard-headers/linux/virtio_gpio.h"
+#include "standard-headers/linux/virtio_ids.h"
+#include "virtio-gpio-cases.h"
+
+#define MMIO_BASE 0xfeb00000
+#define MMIO_TRANSPORTS 24
+#define MMIO_MAGIC 0x74726976   /* "virt" */
+
+typedef struct VGpioMMIO {
+    VGpio t;
+    QVirtioMMIODevice dev;
+    QGuestAllocator alloc;
+} VGpioMMIO;
+
+static QTestState *vgpio_mmio_start(const char *devices)
+{
+    return qtest_initf("-M microvm,rtc=on -m 128M "
+                       "-global virtio-mmio.force-legacy=false %s", devices);
+}
+
+/* Find the @nth virtio-gpio transport and drive it as a guest would */
+static void vgpio_mmio_setup(VGpioMMIO *m, QTestState *qts, int nth,
+                             const char *id)
+{
+    /* each device gets its own part of guest RAM */
+    uint64_t ram = (1 + 48 * nth) << 20;
+    uint64_t features;
+    int i;
+
+    for (i = 0; i < MMIO_TRANSPORTS; i++) {
+        uint64_t addr = MMIO_BASE + i * 512;
+
+        if (qtest_readl(qts, addr) == MMIO_MAGIC &&
+            qtest_readl(qts, addr + 8) == VIRTIO_ID_GPIO && nth-- == 0) {
+            break;
+        }
+    }
+    g_assert_cmpint(i, <, MMIO_TRANSPORTS);
+
+    alloc_init(&m->alloc, 0, ram, ram + (47 << 20), 4096);
+    qvirtio_mmio_init_device(&m->dev, qts, MMIO_BASE + i * 512, 4096);
+    g_assert_cmpint(m->dev.version, ==, 2);
+    qvirtio_start_device(&m->dev.vdev);
+    features = qvirtio_get_features(&m->dev.vdev);
+    qvirtio_set_features(&m->dev.vdev, features);
+    m->t.qts = qts;
+    m->t.vdev = &m->dev.vdev;
+    m->t.alloc = &m->alloc;
+    m->t.id = id;
+    m->t.reqq = qvirtqueue_setup(&m->dev.vdev, &m->alloc, 0);
+    if (features & (1ull << VIRTIO_GPIO_F_IRQ)) {
+        m->t.evtq = qvirtqueue_setup(&m->dev.vdev, &m->alloc, 1);
+    }
+    qvirtio_set_driver_ok(&m->dev.vdev);
+}
+
+static void vgpio_mmio_teardown(VGpioMMIO *m)
+{
+    qvirtqueue_cleanup(m->dev.vdev.bus, m->t.reqq, &m->alloc);
+    if (m->t.evtq) {
+        qvirtqueue_cleanup(m->dev.vdev.bus, m->t.evtq, &m->alloc);
+    }
+    alloc_destroy(&m->alloc);
+}
+
+static void test_case(const void *data)
+{
+    const VGpioCase *c = data;
+    QTestState *qts = vgpio_mmio_start(VGPIO_OBJECT " -device "
+                                       "virtio-gpio-device," VGPIO_DEVICE_OPTS);
+    VGpioMMIO m = { 0 };
+
+    vgpio_mmio_setup(&m, qts, 0, "gpio0");
+    c->fn(&m.t);
+    vgpio_mmio_teardown(&m);
+    qtest_quit(qts);
+}
+
+/* With no backend named, the device makes its own: 8 lines, no names */
+static void test_default_backend(void)
+{
+    QTestState *qts = vgpio_mmio_start("-device virtio-gpio-device,id=g");
+    VGpioMMIO m = { 0 };
+    QDict *resp;
+    uint8_t value;
+
+    vgpio_mmio_setup(&m, qts, 0, "g");
+    g_assert_cmpuint(qvirtio_config_readw(m.t.vdev, 0), ==, 8);
+    g_assert_cmpuint(qvirtio_config_readl(m.t.vdev, 4), ==, 0);
+    vgpio_gpio_set(&m.t, "g", 7, true);
+    g_assert_cmpuint(vgpio_request(&m.t, VIRTIO_GPIO_MSG_GET_VALUE, 7, 0,
+                                   &value), ==, VIRTIO_GPIO_STATUS_OK);
+    g_assert_cmpuint(value, ==, 1);
+
+    resp = vgpio_line_info(&m.t, "g", 7);
+    g_assert_false(qdict_haskey(resp, "name"));
+    qobject_unref(resp);
+    vgpio_mmio_teardown(&m);
+    qtest_quit(qts);
+}
+
+/* VIRTIO_GPIO_F_IRQ off: one queue, irq messages fail */
+static void test_irq_off(void)
+{
+    QTestState *qts = vgpio_mmio_start("-device virtio-gpio-device,id=g,"
+                                       "irq=off");
+    VGpioMMIO m = { 0 };
+
+    vgpio_mmio_setup(&m, qts, 0, "g");
+    g_assert_false(m.t.vdev->features & (1ull << VIRTIO_GPIO_F_IRQ));
+    g_assert_null(m.t.evtq);
+    g_assert_cmpuint(vgpio_request(&m.t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0,
+                                   VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING, NULL),
+                     ==, VIRTIO_GPIO_STATUS_ERR);
+    g_assert_cmpuint(vgpio_request(&m.t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0,
+                                   VIRTIO_GPIO_IRQ_TYPE_NONE, NULL),
+                     ==, VIRTIO_GPIO_STATUS_ERR);
+    vgpio_mmio_teardown(&m);
+    qtest_quit(qts);
+}
+
+/* Two devices: each its own lines */
+static void test_two_devices(void)
+{
+    QTestState *qts = vgpio_mmio_start(
+        "-object gpio-dummy,id=be-a,ngpio=4 -object gpio-dummy,id=be-b,ngpio=6 "
+        "-device virtio-gpio-device,id=a,gpio=be-a "
+        "-device virtio-gpio-device,id=b,gpio=be-b");
+    VGpioMMIO ma = { 0 }, mb = { 0 };
+    VGpioMMIO *first, *second;
+    uint8_t value;
+
+    vgpio_mmio_setup(&ma, qts, 0, "a");
+    vgpio_mmio_setup(&mb, qts, 1, "b");
+    /* which transport holds which device: tell them apart by ngpio */
+    if (qvirtio_config_readw(ma.t.vdev, 0) == 4) {
+        first = &ma;
+        second = &mb;
+    } else {
+        first = &mb;
+        second = &ma;
+        first->t.id = "a";
+        second->t.id = "b";
+    }
+    g_assert_cmpuint(qvirtio_config_readw(first->t.vdev, 0), ==, 4);
+    g_assert_cmpuint(qvirtio_config_readw(second->t.vdev, 0), ==, 6);
+
+    vgpio_gpio_set(&first->t, "a", 2, true);
+    vgpio_gpio_set(&second->t, "b", 2, false);
+    g_assert_cmpuint(vgpio_request(&first->t, VIRTIO_GPIO_MSG_GET_VALUE, 2, 0,
+                                   &value), ==, VIRTIO_GPIO_STATUS_OK);
+    g_assert_cmpuint(value, ==, 1);
+    g_assert_cmpuint(vgpio_request(&second->t, VIRTIO_GPIO_MSG_GET_VALUE, 2,
+                                   0, &value), ==, VIRTIO_GPIO_STATUS_OK);
+    g_assert_cmpuint(value, ==, 0);
+    g_assert_cmpuint(vgpio_request(&first->t, VIRTIO_GPIO_MSG_GET_VALUE, 5, 0,
+                                   &value), ==, VIRTIO_GPIO_STATUS_ERR);
+    g_assert_cmpuint(vgpio_request(&second->t, VIRTIO_GPIO_MSG_GET_VALUE, 5,
+                                   0, &value), ==, VIRTIO_GPIO_STATUS_OK);
+
+    vgpio_mmio_teardown(&ma);
+    vgpio_mmio_teardown(&mb);
+    qtest_quit(qts);
+}
+
+int main(int argc, char **argv)
+{
+    const VGpioCase *c;
+
+    g_test_init(&argc, &argv, NULL);
+    if (!qtest_has_machine("microvm") ||
+        !qtest_has_device("virtio-gpio-device")) {
+        g_test_skip("microvm or virtio-gpio-device not available");
+        return g_test_run();
+    }
+    for (c = vgpio_cases; c->name; c++) {
+        g_autofree char *path = g_strdup_printf("virtio-gpio/microvm/%s",
+                                                c->name);
+
+        qtest_add_data_func(path, c, test_case);
+    }
+    qtest_add_func("virtio-gpio/microvm/default-backend",
+                   test_default_backend);
+    qtest_add_func("virtio-gpio/microvm/irq-off", test_irq_off);
+    qtest_add_func("virtio-gpio/microvm/two-devices", test_two_devices);
+    return g_test_run();
+}
