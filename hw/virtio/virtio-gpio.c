@@ -178,6 +178,10 @@ static uint8_t virtio_gpio_set_irq_type(VirtIOGPIO *s, unsigned line,
     if (gpio_backend_set_irq_type(s->backend, line, type) < 0) {
         return VIRTIO_GPIO_STATUS_ERR;
     }
+    /* A new level trigger may be active already */
+    if (virtio_gpio_irq_check(s, line)) {
+        virtio_notify(vdev, s->event_vq);
+    }
     return VIRTIO_GPIO_STATUS_OK;
 }
 
