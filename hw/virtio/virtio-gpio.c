@@ -464,7 +464,9 @@ static void virtio_gpio_device_realize(DeviceState *dev, Error **errp)
         s->event_vq = virtio_add_queue(vdev, VIRTQUEUE_MAX_SIZE,
                                        virtio_gpio_handle_event);
     }
-    s->vmstate = qemu_add_vm_change_state_handler(virtio_gpio_vm_state_change,
+    /* Runs after virtio's own handler has updated vdev->vm_running */
+    s->vmstate = qdev_add_vm_change_state_handler(dev,
+                                                  virtio_gpio_vm_state_change,
                                                   s);
 }
 

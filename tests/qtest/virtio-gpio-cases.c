@@ -557,6 +557,35 @@ static void test_irq_level(VGpio *t)
     vgpio_irq_none(t);
 }
 
+static void vgpio_qmp_ok(VGpio *t, const char *cmd)
+{
+    QDict *resp = qtest_qmp(t->qts, "{'execute': %s}", cmd);
+
+    g_assert(qdict_haskey(resp, "return"));
+    qobject_unref(resp);
+}
+
+/* Nothing is delivered while the VM is stopped; edges wait for it */
+static void test_irq_stopped(VGpio *t)
+{
+    vgpio_irq_setup(t, 0, VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH, false);
+    vgpio_irq_setup(t, 2, VIRTIO_GPIO_IRQ_TYPE_LEVEL_HIGH, false);
+
+    vgpio_qmp_ok(t, "stop");
+    vgpio_gpio_set(t, t->id, 0, true);
+    vgpio_gpio_set(t, t->id, 0, false);
+    vgpio_gpio_set(t, t->id, 2, true);
+    vgpio_irq_none(t);
+    g_assert_true(vgpio_line_bool(t, 0, "irq-latched"));
+    g_assert_true(vgpio_line_bool(t, 0, "irq-unmasked"));
+
+    vgpio_qmp_ok(t, "cont");
+    g_assert_cmpuint(vgpio_irq_wait(t, 0), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+    g_assert_cmpuint(vgpio_irq_wait(t, 2), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+    g_assert_false(vgpio_line_bool(t, 0, "irq-latched"));
+    vgpio_irq_none(t);
+}
+
 static void test_irq_invalid(VGpio *t)
 {
     g_autofree char *type = NULL;
@@ -770,6 +799,7 @@ const VGpioCase vgpio_cases[] = {
     { "monitor", test_monitor },
     { "irq-edge", test_irq_edge },
     { "irq-level", test_irq_level },
+    { "irq-stopped", test_irq_stopped },
     { "irq-invalid", test_irq_invalid },
     { "bad-requests", test_bad_requests },
     { "reset", test_reset },
