@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# End-to-end tests: a real Linux guest (project/guest/) drives virtio-gpio
+# on q35 and microvm; tests/functional/test_x86_64_virtio_gpio.py runs in
+# QEMU's functional test framework. On failure, print the guest console
+# and the QMP transcript of each failed test.
+set -euo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/project/env.sh"
+bash "$TOP/project/guest/build-image.sh"
+export VGPIO_GUEST_DIR="$VGPIO_CACHE/guest/current"
+export QEMU_TEST_QEMU_BINARY="$QEMU_OBJ/qemu-system-x86_64"
+export QEMU_BUILD_ROOT="$QEMU_OBJ"
+export PYTHONPATH="$QEMU_SRC/python:$QEMU_SRC/tests/functional"
+out="$QEMU_OBJ/tests/functional/x86_64"
+rm -rf "$out"/test_x86_64_virtio_gpio.*
+cd "$QEMU_OBJ"
+if "$QEMU_OBJ/pyvenv/bin/python3" \
+       "$QEMU_SRC/tests/functional/test_x86_64_virtio_gpio.py" "$@"; then
+    exit 0
+fi
+for d in "$out"/test_x86_64_virtio_gpio.*; do
+    grep -q 'Traceback\|FAIL\|Error' "$d/base.log" 2>/dev/null || continue
+    echo "===== $(basename "$d"): QMP transcript and test log"
+    cat "$d/base.log"
+    echo "===== $(basename "$d"): guest console"
+    cat "$d/console.log"
+done
+exit 1

@@ -1,0 +1,320 @@
+#!/usr/bin/env python3
+#
+# Functional tests of virtio-gpio with a real Linux guest: the upstream
+# gpio-virtio driver and the libgpiod v2 tools drive the device while the
+# host sets inputs and watches outputs over QMP.
+#
+# The guest (kernel and initramfs) is given by VGPIO_GUEST_DIR: a directory
+# with vmlinuz and initramfs.cpio.gz whose /init prints VGPIO-GUEST-READY
+# and then runs a shell on ttyS0 without echo or prompt.
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+
+import os
+import re
+import socket
+import time
+
+from qemu_test import QemuSystemTest
+
+
+class VirtioGpioGuest(QemuSystemTest):
+    """Common part; subclasses choose the machine and the transport."""
+
+    timeout = 300
+    MACHINE = None
+    DEVICE = None
+    GUEST_APPEND = 'console=ttyS0 panic=-1'
+    NAMES = ['button', 'led', 'door', 'alarm']
+
+    def setUp(self):
+        super().setUp()
+        guest = os.environ.get('VGPIO_GUEST_DIR')
+        if not guest:
+            self.skipTest('VGPIO_GUEST_DIR is not set')
+        self.kernel = os.path.join(guest, 'vmlinuz')
+        self.initrd = os.path.join(guest, 'initramfs.cpio.gz')
+        self.require_device(self.DEVICE)
+        self.set_machine(self.MACHINE)
+        self.marker = 0
+
+    # Guest -----------------------------------------------------------------
+
+    def machine_args(self):
+        return []
+
+    def guest_append(self):
+        return self.GUEST_APPEND
+
+    def backend_args(self, ident, ngpio, names):
+        opts = ''.join(f',names={n}' for n in names)
+        return ['-object', f'gpio-dummy,id={ident},ngpio={ngpio}{opts}']
+
+    def device_args(self, ident, backend):
+        return ['-device', f'{self.DEVICE},id={ident},gpio={backend}']
+
+    def launch(self, gpio_args=None):
+        if gpio_args is None:
+            gpio_args = (self.backend_args('gpio0', 8, self.NAMES) +
+                         self.device_args('gpio', 'gpio0'))
+        self.vm.set_console()
+        self.vm.add_args('-m', '256M', '-smp', '1',
+                         '-kernel', self.kernel, '-initrd', self.initrd,
+                         '-append', self.guest_append(),
+                         *self.machine_args(), *gpio_args)
+        self.vm.launch()
+        self.wait_ready()
+
+    def wait_ready(self, timeout=240):
+        deadline = time.monotonic() + timeout
+        while True:
+            line = self._console_line(deadline)
+            self.assertNotIn('Kernel panic', line)
+            if 'VGPIO-GUEST-READY' in line:
+                break
+        # Let the shell start: drop what comes before its first answer
+        self.guest(':')
+
+    def _console_line(self, deadline):
+        sock = self.vm.console_socket
+        data = b''
+        while not data.endswith(b'\n'):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.fail('timeout waiting for the guest console')
+            sock.settimeout(left)
+            try:
+                c = sock.recv(1)
+            except socket.timeout:
+                continue
+            if not c:
+                self.fail('guest console closed')
+            data += c
+        sock.settimeout(None)
+        line = data.decode(errors='replace').rstrip('\r\n')
+        self.log.debug('console: %s', line)
+        return line
+
+    def guest(self, cmd, timeout=60, check=True):
+        """Run @cmd in the guest shell; return its output lines."""
+        self.marker += 1
+        # The marker is split in the command, so an echo can't match it
+        end = f'@@END{self.marker}'
+        self.log.info('guest$ %s', cmd)
+        self.vm.console_socket.sendall(
+            f'{cmd}\recho "@@END""{self.marker} $?"\r'.encode())
+        deadline = time.monotonic() + timeout
+        out = []
+        while True:
+            line = self._console_line(deadline)
+            m = re.search(end + r' (\d+)$', line)
+            if m:
+                rc = int(m.group(1))
+                break
+            out.append(line)
+        if check:
+            self.assertEqual(rc, 0, f'guest command failed: {cmd}: {out}')
+        return out
+
+    # Host -----------------------------------------------------------------
+
+    def qmp(self, cmd, **args):
+        self.log.info('qmp -> %s %s', cmd, args)
+        ret = self.vm.cmd(cmd, **args)
+        self.log.info('qmp <- %s', ret)
+        return ret
+
+    def lines(self, device='gpio'):
+        for c in self.qmp('query-gpio'):
+            if c.get('device') == device:
+                return c['lines']
+        self.fail(f'no gpio controller {device}')
+
+    def gpio_set(self, line, value, device='gpio'):
+        self.qmp('gpio-set', id=device, line=line, value=value)
+
+    def wait_line(self, line, key, value, device='gpio', timeout=30):
+        deadline = time.monotonic() + timeout
+        while self.lines(device)[line][key] != value:
+            if time.monotonic() > deadline:
+                self.fail(f'line {line}: {key} never became {value}')
+            time.sleep(0.05)
+
+    def line_event(self, line, timeout=30):
+        ev = self.vm.event_wait('GPIO_LINE_CHANGED', timeout=timeout,
+                                match={'data': {'line': line}})
+        self.assertIsNotNone(ev, f'no GPIO_LINE_CHANGED for line {line}')
+        self.log.info('event %s', ev)
+        return ev['data']
+
+    def chip(self):
+        return 'gpiochip0'
+
+    # Tests ----------------------------------------------------------------
+
+    def test_lines(self):
+        self.launch()
+        out = self.guest('gpiodetect')
+        self.assertEqual(len(out), 1, out)
+        self.assertRegex(out[0], r'^gpiochip0 \[.*\] \(8 lines\)$')
+        info = '\n'.join(self.guest('gpioinfo -c gpiochip0'))
+        for i, name in enumerate(self.NAMES):
+            self.assertRegex(info, rf'line\s+{i}:\s+"{name}"')
+        self.assertRegex(info, r'line\s+7:\s+unnamed')
+
+    def test_outputs(self):
+        self.launch()
+        self.guest('gpioset -c gpiochip0 -z led=1')
+        ev = self.line_event(1)
+        self.assertEqual((ev['direction'], ev['value'], ev.get('name')),
+                         ('out', True, 'led'))
+        line = self.lines()[1]
+        self.assertEqual((line['direction'], line['value']), ('out', True))
+
+        # releasing the line shows up on the host
+        self.guest('kill $(pidof gpioset); while pidof gpioset; do :; done')
+        ev = self.line_event(1)
+        self.assertEqual(ev['direction'], 'none')
+        self.assertEqual(self.lines()[1]['direction'], 'none')
+
+        self.guest('gpioset -c gpiochip0 -z led=0 alarm=1')
+        events = {}
+        for _ in range(2):
+            ev = self.vm.event_wait('GPIO_LINE_CHANGED', timeout=30)
+            events[ev['data']['line']] = ev['data']
+        self.assertEqual(events[1]['value'], False)
+        self.assertEqual(events[3]['value'], True)
+        self.assertEqual(self.lines()[3]['value'], True)
+
+    def test_inputs(self):
+        self.launch()
+        for value in (True, False, True):
+            self.gpio_set(0, value)
+            out = self.guest('gpioget -c gpiochip0 --numeric button')
+            self.assertEqual(out, ['1' if value else '0'])
+        # a line the guest reads by number
+        self.gpio_set(2, True)
+        self.assertEqual(self.guest('gpioget -c gpiochip0 --numeric 2'),
+                         ['1'])
+
+    def monitor(self, edges, count):
+        """Start gpiomon on line 0 and wait until its irq is unmasked."""
+        self.guest(f'gpiomon -c gpiochip0 -e {edges} -n {count} '
+                   f'--format=%E button > /tmp/ev 2>&1 &')
+        self.wait_line(0, 'irq-unmasked', True)
+
+    def monitor_result(self):
+        self.guest('wait')
+        return self.guest('cat /tmp/ev')
+
+    def edges(self, values):
+        """
+        Make an edge for each of @values; before the next one wait until the
+        guest has re-armed the irq (queued its event buffer again).
+        """
+        for i, value in enumerate(values):
+            if i:
+                self.wait_line(0, 'irq-unmasked', True)
+            self.gpio_set(0, value)
+
+    def test_edges(self):
+        self.launch()
+        self.gpio_set(0, False)
+
+        self.monitor('rising', 3)
+        self.edges([True, False, True, False, True])
+        self.assertEqual(self.monitor_result(), ['rising'] * 3)
+
+        self.gpio_set(0, True)
+        self.monitor('falling', 2)
+        self.edges([False, True, False])
+        self.assertEqual(self.monitor_result(), ['falling'] * 2)
+
+        self.gpio_set(0, False)
+        self.monitor('both', 4)
+        self.edges([True, False, True, False])
+        self.assertEqual(self.monitor_result(),
+                         ['rising', 'falling', 'rising', 'falling'])
+
+    def test_edges_while_masked(self):
+        """Edges made before the guest can take them arrive as one."""
+        self.launch()
+        self.gpio_set(0, False)
+        self.monitor('rising', 2)
+        # With the VM stopped the guest cannot take the irq: the device
+        # latches the first edge and the spec collapses the rest into it.
+        self.qmp('stop')
+        for v in (True, False, True, False, True):
+            self.gpio_set(0, v)
+        self.assertTrue(self.lines()[0]['irq-latched'])
+        self.qmp('cont')
+        self.wait_line(0, 'irq-latched', False)
+        self.wait_line(0, 'irq-unmasked', True)
+        self.edges([False, True])
+        self.assertEqual(self.monitor_result(), ['rising'] * 2)
+
+    def test_two_devices(self):
+        self.launch(self.backend_args('gpio0', 4, ['a0', 'a1']) +
+                    self.device_args('gpio', 'gpio0') +
+                    self.backend_args('gpio1', 6, ['b0', 'b1']) +
+                    self.device_args('gpio-b', 'gpio1'))
+        out = self.guest('gpiodetect')
+        self.assertEqual(len(out), 2, out)
+        self.assertEqual(sorted(re.search(r'\((\d+) lines\)', o).group(1)
+                                for o in out), ['4', '6'])
+        self.gpio_set(1, True, device='gpio-b')
+        self.gpio_set(1, False, device='gpio')
+        self.assertEqual(self.guest('gpioget --numeric b1'), ['1'])
+        self.assertEqual(self.guest('gpioget --numeric a1'), ['0'])
+        self.guest('gpioset -z b0=1')
+        ev = self.line_event(0)
+        self.assertEqual(ev['device'], 'gpio-b')
+        self.assertEqual(self.lines('gpio-b')[0]['value'], True)
+        self.assertEqual(self.lines('gpio')[0]['direction'], 'in')
+
+    def test_reboot(self):
+        self.launch()
+        self.guest('gpioset -c gpiochip0 -z led=1')
+        self.line_event(1)
+        self.vm.console_socket.sendall(b'reboot\r')
+        self.wait_ready()
+        # the reset returned every line to its initial state
+        self.assertEqual(self.lines()[1]['direction'], 'in')
+        self.gpio_set(0, True)
+        self.assertEqual(self.guest('gpioget --numeric button'), ['1'])
+        self.gpio_set(0, False)
+        self.monitor('rising', 1)
+        self.gpio_set(0, True)
+        self.assertEqual(self.monitor_result(), ['rising'])
+
+
+class VirtioGpioQ35(VirtioGpioGuest):
+    MACHINE = 'q35'
+    DEVICE = 'virtio-gpio-pci'
+
+
+class VirtioGpioMicrovm(VirtioGpioGuest):
+    MACHINE = 'microvm'
+    DEVICE = 'virtio-gpio-device'
+
+    def guest_append(self):
+        # microvm has neither HPET nor ACPI PM timer to calibrate the TSC
+        # against; under TCG the guest's TSC is the host's, so pass the
+        # host's frequency.  And no keyboard controller: reboot by triple
+        # fault.
+        with open('/proc/cpuinfo', encoding='ascii') as f:
+            mhz = re.search(r'^cpu MHz\s*:\s*([0-9.]+)', f.read(), re.M)
+        if not mhz:
+            self.skipTest('host TSC frequency unknown')
+        khz = int(float(mhz.group(1)) * 1000)
+        return f'{self.GUEST_APPEND} tsc_early_khz={khz} reboot=t'
+
+    def machine_args(self):
+        return ['-machine', 'rtc=on',
+                '-global', 'virtio-mmio.force-legacy=false']
+
+
+del VirtioGpioGuest
+
+if __name__ == '__main__':
+    QemuSystemTest.main()
