@@ -19,24 +19,14 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from qmp import QMP  # noqa: E402
+from qmp import QMP, connect_unix  # noqa: E402
 
 
 class Console:
     """The guest's serial console: a shell without echo or prompt."""
 
     def __init__(self, path, timeout=120):
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX)
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
+        self.sock = connect_unix(path, timeout)
         self.buf = b''
         self.log = []
         self.n = 0
@@ -91,7 +81,8 @@ def main():
     tmp = tempfile.mkdtemp(prefix='vgpio-demo-')
     qmp_path = os.path.join(tmp, 'qmp.sock')
     con_path = os.path.join(tmp, 'console.sock')
-    cmd = [qemu, '-M', 'q35', '-m', '256M', '-display', 'none', '-nodefaults',
+    cmd = [qemu, '-M', 'q35', '-m', '256M', '-display', 'none',
+           '-nodefaults',
            '-kernel', os.path.join(guest, 'vmlinuz'),
            '-initrd', os.path.join(guest, 'initramfs.cpio.gz'),
            '-append', 'console=ttyS0 panic=-1',

@@ -9,19 +9,24 @@ class QMPError(Exception):
     pass
 
 
+def connect_unix(path, timeout=30.0):
+    """Connect to a unix socket that a starting QEMU will create."""
+    deadline = time.monotonic() + timeout
+    while True:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.connect(path)
+            return sock
+        except OSError:
+            sock.close()
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class QMP:
     def __init__(self, path, timeout=30.0):
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
+        self.sock = connect_unix(path, timeout)
         self.sock.settimeout(timeout)
         self.file = self.sock.makefile('rwb')
         self.events = []
