@@ -5,9 +5,10 @@
 # Kernel: the newest linux-source-6.12 in the apt cache whose image, headers
 # and kbuild packages of exactly the same version are available; Debian does
 # not enable CONFIG_GPIO_VIRTIO, so drivers/gpio/gpio-virtio.c from that
-# source is built out of tree. Userspace: busybox-static and libgpiod 2.x
-# tools (bookworm-backports). Everything is cached; only what is missing is
-# rebuilt. See README.md beside this file.
+# source is built out of tree, as is vgpio-level.c (a level-triggered
+# interrupt consumer that the tests load with insmod). Userspace:
+# busybox-static and libgpiod 2.x tools (bookworm-backports). Everything is
+# cached; only what is missing is rebuilt. See README.md beside this file.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -83,7 +84,7 @@ log "kernel $KVER ($SRCVER, $IMGPKG), libgpiod $GPIODVER, busybox $BBVER, libc6 
 
 # The final image depends on these inputs; its directory is named by their hash.
 HASH=$( { echo "$SRCVER $IMGPKG $GPIODVER $BBVER $LIBCVER $MODULES"
-          cat "$HERE/init" "$HERE/build-image.sh"; } | sha256sum | cut -c1-12)
+          cat "$HERE/init" "$HERE/build-image.sh" "$HERE/vgpio-level.c"; } | sha256sum | cut -c1-12)
 OUT=$CACHE/image-$HASH
 if [ -f "$OUT/VERSION" ]; then
     ln -sfn "image-$HASH" "$CACHE/current"
@@ -137,6 +138,17 @@ if [ ! -f "$MOD/gpio-virtio.ko" ]; then
     strip --strip-debug "$MOD/gpio-virtio.ko"
 fi
 
+# --- vgpio-level.ko (not loaded at boot), same headers, same way ---------------
+LVL=$CACHE/level-$SRCVER
+if [ ! -f "$LVL/vgpio-level.ko" ] || ! cmp -s "$HERE/vgpio-level.c" "$LVL/vgpio-level.c"; then
+    rm -rf "$LVL"; mkdir -p "$LVL"
+    cp "$HERE/vgpio-level.c" "$LVL/"
+    echo 'obj-m := vgpio-level.o' > "$LVL/Kbuild"
+    log "building vgpio-level.ko against linux-headers-$KVER"
+    make -s -C "$KROOT/usr/src/linux-headers-$KVER" M="$LVL" CONFIG_DEBUG_INFO_BTF_MODULES= modules
+    strip --strip-debug "$LVL/vgpio-level.ko"
+fi
+
 # --- modules to load, in dependency order --------------------------------------
 mkdir -p "$KROOT/lib/modules/$KVER/extra"
 cp "$MOD/gpio-virtio.ko" "$KROOT/lib/modules/$KVER/extra/"
@@ -188,10 +200,13 @@ for m in $MODPATHS; do
     case $m in *.xz) xz -dc "$m" > "$ST/lib/modules/$b" ;; *) cp "$m" "$ST/lib/modules/$b" ;; esac
     echo "${b%.ko}" >> "$ST/etc/modules"
 done
+# For the tests to insmod; not in /etc/modules.
+cp "$LVL/vgpio-level.ko" "$ST/lib/modules/"
 cat > "$ST/etc/VERSION" <<EOF
 kernel=$KVER
 kernel_package=$IMGPKG $SRCVER
 gpio_virtio=built from linux-source-6.12 $SRCVER
+vgpio_level=/lib/modules/vgpio-level.ko (not loaded)
 libgpiod=$GPIODVER
 busybox=$BBVER
 libc6=$LIBCVER
@@ -211,9 +226,9 @@ for f in "$DEBS"/*.deb; do
     b=$(basename "$f")
     grep -qxF "${b%_*}" <<< "$KEEP" || { log "removing old $b"; rm -f "$f"; }
 done
-for d in "$CACHE"/{kernel,mod,image,userland,staging}-*; do
+for d in "$CACHE"/{kernel,mod,level,image,userland,staging}-*; do
     [ -e "$d" ] || continue
-    case $d in "$KROOT" | "$MOD" | "$OUT") ;; *) log "removing old $(basename "$d")"; rm -rf "$d" ;; esac
+    case $d in "$KROOT" | "$MOD" | "$LVL" | "$OUT") ;; *) log "removing old $(basename "$d")"; rm -rf "$d" ;; esac
 done
 
 log "done: $CACHE/current -> image-$HASH ($(du -h "$OUT/initramfs.cpio.gz" | cut -f1) initramfs)"

@@ -8,6 +8,15 @@
 # with vmlinuz and initramfs.cpio.gz whose /init prints VGPIO-GUEST-READY
 # and then runs a shell on ttyS0 without echo or prompt.
 #
+# Level interrupts: the libgpiod tools only request edge events, so the
+# guest image also holds vgpio-level.ko (project/guest/vgpio-level.c), which
+# is not loaded at boot. The level tests insmod it on line 3 ("alarm"): it
+# takes a threaded oneshot LEVEL_HIGH or LEVEL_LOW interrupt on the line and
+# counts its handler runs in /sys/module/vgpio_level/parameters/count. In
+# mode "ack" the handler waits until the line is inactive (one interrupt per
+# assertion); in mode "noack" it returns at once, so the device delivers the
+# interrupt again each time the guest unmasks it while the level is active.
+#
 # SPDX-License-Identifier: GPL-2.0-or-later
 
 import os
@@ -58,7 +67,8 @@ class VirtioGpioGuest(QemuSystemTest):
             gpio_args = (self.backend_args('gpio0', 8, self.NAMES) +
                          self.device_args('gpio', 'gpio0'))
         self.vm.set_console()
-        self.vm.add_args('-m', '256M', '-smp', '1',
+        # -nodefaults: q35's default CD-ROM costs SeaBIOS half a minute
+        self.vm.add_args('-nodefaults', '-m', '256M', '-smp', '1',
                          '-kernel', self.kernel, '-initrd', self.initrd,
                          '-append', self.guest_append(),
                          *self.machine_args(), *gpio_args)
@@ -286,6 +296,93 @@ class VirtioGpioGuest(QemuSystemTest):
         self.monitor('rising', 1)
         self.gpio_set(0, True)
         self.assertEqual(self.monitor_result(), ['rising'])
+
+    # Level interrupts, through vgpio-level.ko ---------------------------
+
+    LEVEL_LINE = 3
+    LEVEL_COUNT = '/sys/module/vgpio_level/parameters/count'
+
+    def level_load(self, trigger, mode):
+        """Load vgpio-level on LEVEL_LINE; wait until its irq is unmasked."""
+        # ack_timeout_ms: the handler must outlast a slow host, as the
+        # tests assert that the irq stays masked while the level is active
+        self.guest(f'insmod /lib/modules/vgpio-level.ko chip={self.chip()} '
+                   f'line={self.LEVEL_LINE} trigger={trigger} mode={mode} '
+                   f'ack_timeout_ms=60000')
+        self.wait_line(self.LEVEL_LINE, 'irq-unmasked', True)
+        line = self.lines()[self.LEVEL_LINE]
+        self.assertEqual((line['direction'], line['irq-type']),
+                         ('in', f'level-{trigger}'))
+
+    def level_unload(self):
+        self.guest('rmmod vgpio_level')
+        line = self.lines()[self.LEVEL_LINE]
+        self.assertEqual((line['direction'], line['irq-type'],
+                          line['irq-unmasked']), ('none', 'none', False))
+
+    def level_count(self):
+        out = self.guest(f'cat {self.LEVEL_COUNT}')
+        self.assertEqual(len(out), 1, out)
+        return int(out[0])
+
+    def wait_count(self, minimum, timeout=30):
+        """Wait until the handler ran at least @minimum times; return count."""
+        deadline = time.monotonic() + timeout
+        while True:
+            count = self.level_count()
+            if count >= minimum:
+                return count
+            if time.monotonic() > deadline:
+                self.fail(f'level irq count {count}, expected {minimum}')
+            time.sleep(0.05)
+
+    def level_set(self, active, trigger):
+        self.gpio_set(self.LEVEL_LINE, active == (trigger == 'high'))
+
+    def level_ack(self, trigger):
+        """One interrupt per assertion of the level."""
+        self.level_set(False, trigger)
+        self.level_load(trigger, 'ack')
+        self.assertEqual(self.level_count(), 0)
+        for n in (1, 2):
+            self.level_set(True, trigger)
+            self.assertEqual(self.wait_count(n), n)
+            # the handler waits for the level to go: the irq stays masked
+            line = self.lines()[self.LEVEL_LINE]
+            self.assertEqual((line['irq-type'], line['irq-unmasked']),
+                             (f'level-{trigger}', False))
+            self.level_set(False, trigger)
+            # the handler returned and the guest queued its buffer again;
+            # with the level inactive nothing more comes
+            self.wait_line(self.LEVEL_LINE, 'irq-unmasked', True)
+            self.assertEqual(self.level_count(), n)
+        self.level_unload()
+
+    def level_noack(self, trigger):
+        """While the level stays active the irq comes again on unmask."""
+        self.level_set(False, trigger)
+        self.level_load(trigger, 'noack')
+        self.level_set(True, trigger)
+        count = self.wait_count(5)
+        # and goes on while the level is held
+        self.wait_count(count + 1)
+        self.level_set(False, trigger)
+        # Once the buffer is queued with the level inactive, nothing comes
+        self.wait_line(self.LEVEL_LINE, 'irq-unmasked', True)
+        first = self.level_count()
+        time.sleep(1)
+        self.assertEqual(self.level_count(), first)
+        self.level_unload()
+
+    def test_level_irq(self):
+        self.launch()
+        self.level_ack('high')
+        self.level_ack('low')
+
+    def test_level_irq_noack(self):
+        self.launch()
+        self.level_noack('high')
+        self.level_noack('low')
 
 
 class VirtioGpioQ35(VirtioGpioGuest):
