@@ -6,6 +6,7 @@
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/project/env.sh"
+bash "$TOP/project/build.sh" build >/dev/null
 bash "$TOP/project/guest/build-image.sh"
 export VGPIO_GUEST_DIR="$VGPIO_CACHE/guest/current"
 export QEMU_TEST_QEMU_BINARY="$QEMU_OBJ/qemu-system-x86_64"
