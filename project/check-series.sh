@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Developer check, not part of the test command: every patch of the series
+# applies with `git am` and builds. Uses its own tree and build directory
+# ($VGPIO_BUILD/series) and ccache; the new files are laid over first, as
+# in build.sh, then each patch is applied and QEMU rebuilt incrementally.
+set -euo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/project/env.sh"
+bash "$TOP/project/build.sh" prepare
+tree="$VGPIO_BUILD/series"
+rm -rf "$tree"
+git clone -q "$QEMU_SRC" "$tree"
+git -C "$tree" checkout -q "$(git -C "$QEMU_SRC" log --format=%H -1 \
+    --grep='^virtio-gpio: add the new files of the series$')"
+cp "$TOP"/project/configs/*.mak "$tree/configs/devices/x86_64-softmmu/"
+n=0
+for p in "$TOP"/patches/*.patch; do
+    n=$((n + 1))
+    git -C "$tree" -c user.name=vgpio -c user.email=vgpio@localhost am -q "$p"
+    if [ ! -f "$tree/build/build.ninja" ]; then
+        mkdir -p "$tree/build"
+        # shellcheck disable=SC2046
+        (cd "$tree/build" && ../configure $(grep -v '^#' "$TOP/project/configure-args") >/dev/null)
+    fi
+    echo "== patch $n: $(basename "$p")"
+    ninja -C "$tree/build" qemu-system-x86_64 tests/qtest/qos-test >/dev/null
+done
+echo "every patch applies and builds"
