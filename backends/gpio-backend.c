@@ -105,9 +105,10 @@ bool gpio_backend_attach(GpioBackend *s, DeviceState *dev,
 {
     if (s->fe_dev) {
         g_autofree char *id = gpio_backend_id(s);
+        g_autofree char *user = object_get_canonical_path(OBJECT(s->fe_dev));
 
         error_setg(errp, "gpio backend '%s' is already in use by '%s'",
-                   id, object_get_canonical_path(OBJECT(s->fe_dev)));
+                   id, user);
         return false;
     }
     s->fe = fe;
@@ -215,7 +216,8 @@ void gpio_backend_reset(GpioBackend *s)
         GpioLine l = s->lines[i];
 
         gpio_backend_line_init(&l);
-        if (memcmp(&l, &s->lines[i], sizeof(l))) {
+        if (l.dir != s->lines[i].dir || l.value != s->lines[i].value ||
+            l.irq_type != s->lines[i].irq_type) {
             gpio_backend_update(s, i, &l);
         }
     }
@@ -318,11 +320,7 @@ static bool gpio_backend_find_line(GpioBackend *s, bool has_line,
         return false;
     }
     if (has_line) {
-        if (line >= s->ngpio) {
-            error_setg(errp, "line %u is out of range (the backend has %u "
-                       "lines)", line, s->ngpio);
-            return false;
-        }
+        /* gpio_backend_set_input() checks the range */
         *out = line;
         return true;
     }

@@ -84,17 +84,24 @@ static bool virtio_gpio_level_active(VirtIOGPIO *s, unsigned line)
     return type == GPIO_IRQ_TYPE_LEVEL_HIGH ? value : !value;
 }
 
-/* Give @line's eventq buffer back to the guest; the caller notifies */
+/* Complete an eventq buffer with @status; the caller notifies */
+static void virtio_gpio_event_complete(VirtIOGPIO *s, VirtQueueElement *elem,
+                                       unsigned line, uint8_t status)
+{
+    trace_virtio_gpio_irq_return(s, line, status);
+    iov_from_buf(elem->in_sg, elem->in_num, 0, &status, sizeof(status));
+    virtqueue_push(s->event_vq, elem, sizeof(status));
+    g_free(elem);
+}
+
+/* Give @line's queued eventq buffer back to the guest */
 static void virtio_gpio_irq_return(VirtIOGPIO *s, unsigned line,
                                    uint8_t status)
 {
     VirtQueueElement *elem = s->irq[line].elem;
 
     s->irq[line].elem = NULL;
-    trace_virtio_gpio_irq_return(s, line, status);
-    iov_from_buf(elem->in_sg, elem->in_num, 0, &status, sizeof(status));
-    virtqueue_push(s->event_vq, elem, sizeof(status));
-    g_free(elem);
+    virtio_gpio_event_complete(s, elem, line, status);
 }
 
 /*
@@ -320,7 +327,6 @@ static void virtio_gpio_handle_event(VirtIODevice *vdev, VirtQueue *vq)
 
     while ((elem = virtqueue_pop(vq, sizeof(VirtQueueElement)))) {
         struct virtio_gpio_irq_request req;
-        uint8_t status = VIRTIO_GPIO_IRQ_STATUS_INVALID;
         unsigned line;
 
         if (iov_to_buf(elem->out_sg, elem->out_num, 0, &req, sizeof(req)) !=
@@ -336,10 +342,8 @@ static void virtio_gpio_handle_event(VirtIODevice *vdev, VirtQueue *vq)
             pushed |= virtio_gpio_irq_check(s, line);
             continue;
         }
-        trace_virtio_gpio_irq_return(s, line, status);
-        iov_from_buf(elem->in_sg, elem->in_num, 0, &status, sizeof(status));
-        virtqueue_push(vq, elem, sizeof(status));
-        g_free(elem);
+        virtio_gpio_event_complete(s, elem, line,
+                                   VIRTIO_GPIO_IRQ_STATUS_INVALID);
         pushed = true;
     }
     if (pushed) {
