@@ -418,6 +418,43 @@ static void gpio_backend_set_names(Object *obj, Visitor *v, const char *name,
     s->names = names;
 }
 
+static void gpio_backend_get_ngpio(Object *obj, Visitor *v, const char *name,
+                                   void *opaque, Error **errp)
+{
+    visit_type_uint16(v, name, &GPIO_BACKEND(obj)->ngpio_prop, errp);
+}
+
+static void gpio_backend_set_ngpio(Object *obj, Visitor *v, const char *name,
+                                   void *opaque, Error **errp)
+{
+    GpioBackend *s = GPIO_BACKEND(obj);
+    uint16_t value;
+
+    if (s->opened) {
+        error_setg(errp, "property 'ngpio' cannot be set after the backend "
+                   "is opened");
+        return;
+    }
+    if (!visit_type_uint16(v, name, &value, errp)) {
+        return;
+    }
+    if (value == 0) {
+        error_setg(errp, "property 'ngpio' must be between 1 and %d",
+                   GPIO_BACKEND_MAX_LINES);
+        return;
+    }
+    s->ngpio_prop = value;
+}
+
+void gpio_backend_class_add_ngpio(ObjectClass *oc)
+{
+    object_class_property_add(oc, "ngpio", "uint16",
+                              gpio_backend_get_ngpio, gpio_backend_set_ngpio,
+                              NULL, NULL);
+    object_class_property_set_description(oc, "ngpio",
+                                          "Number of lines (default 8)");
+}
+
 static bool gpio_backend_get_opened(Object *obj, Error **errp)
 {
     return GPIO_BACKEND(obj)->opened;
@@ -440,6 +477,11 @@ static void gpio_backend_complete(UserCreatable *uc, Error **errp)
 static bool gpio_backend_can_be_deleted(UserCreatable *uc)
 {
     return !GPIO_BACKEND(uc)->fe_dev;
+}
+
+static void gpio_backend_init(Object *obj)
+{
+    GPIO_BACKEND(obj)->ngpio_prop = 8;
 }
 
 static void gpio_backend_finalize(Object *obj)
@@ -474,6 +516,7 @@ static const TypeInfo gpio_backend_info = {
     .name = TYPE_GPIO_BACKEND,
     .parent = TYPE_OBJECT,
     .instance_size = sizeof(GpioBackend),
+    .instance_init = gpio_backend_init,
     .instance_finalize = gpio_backend_finalize,
     .class_size = sizeof(GpioBackendClass),
     .class_init = gpio_backend_class_init,

@@ -22,6 +22,7 @@
 OBJECT_DECLARE_TYPE(GpioBackend, GpioBackendClass, GPIO_BACKEND)
 
 #define TYPE_GPIO_DUMMY "gpio-dummy"
+#define TYPE_GPIO_CHARDEV "gpio-chardev"
 
 #define GPIO_BACKEND_MAX_LINES 65535
 
@@ -84,6 +85,7 @@ struct GpioBackend {
     uint16_t ngpio;
     GpioLine *lines;
     strList *names;         /* "names" property: line names, in order */
+    uint16_t ngpio_prop;    /* "ngpio" property, for the backends with one */
 
     /*< private >*/
     const GpioBackendFrontend *fe;
@@ -93,6 +95,12 @@ struct GpioBackend {
 
 /* For subclasses: create @ngpio lines, named from the "names" property */
 bool gpio_backend_set_lines(GpioBackend *s, unsigned ngpio, Error **errp);
+
+/*
+ * For subclasses whose user chooses the number of lines: add the
+ * "ngpio" property (default 8), stored in s->ngpio_prop.
+ */
+void gpio_backend_class_add_ngpio(ObjectClass *oc);
 
 /* For subclasses: the level of input @line changed outside QEMU */
 void gpio_backend_input_changed(GpioBackend *s, unsigned line, bool level);
