@@ -30,7 +30,7 @@ fetch_source() {
 
 # A hash of everything we lay over QEMU: when it changes, re-prepare.
 overlay_files() {
-    (cd "$TOP" && git ls-files -co --exclude-standard -- hw include tests docs backends qapi |
+    (cd "$TOP" && git ls-files -co --exclude-standard -- hw include tests docs backends qapi contrib |
         { grep -v '^tests/vgpio/' || true; } | sort)
 }
 
