@@ -15,15 +15,19 @@ export PYTHONPATH="$QEMU_SRC/python:$QEMU_SRC/tests/functional"
 out="$QEMU_OBJ/tests/functional/x86_64"
 rm -rf "$out"/test_x86_64_virtio_gpio.*
 cd "$QEMU_OBJ"
+tap=$(mktemp)
+trap 'rm -f "$tap"' EXIT
 if "$QEMU_OBJ/pyvenv/bin/python3" \
-       "$QEMU_SRC/tests/functional/test_x86_64_virtio_gpio.py" "$@"; then
+       "$QEMU_SRC/tests/functional/test_x86_64_virtio_gpio.py" "$@" 2>&1 |
+       tee "$tap"; [ "${PIPESTATUS[0]}" = 0 ]; then
     exit 0
 fi
-for d in "$out"/test_x86_64_virtio_gpio.*; do
-    grep -q 'Traceback\|FAIL\|Error' "$d/base.log" 2>/dev/null || continue
-    echo "===== $(basename "$d"): QMP transcript and test log"
-    cat "$d/base.log"
-    echo "===== $(basename "$d"): guest console"
-    cat "$d/console.log"
+# the failed tests, from the TAP lines: "not ok N test_x86_64_virtio_gpio.C.t"
+for t in $(sed -n 's/^not ok [0-9]* \(test_x86_64_virtio_gpio\.[^ ]*\).*/\1/p' "$tap"); do
+    d="$out/$t"
+    echo "===== $t: QMP transcript and test log"
+    cat "$d/base.log" || true
+    echo "===== $t: guest console"
+    cat "$d/console.log" || true
 done
 exit 1

@@ -22,6 +22,8 @@
 import os
 import re
 import socket
+import subprocess
+import sys
 import time
 
 from qemu_test import QemuSystemTest
@@ -388,6 +390,85 @@ class VirtioGpioGuest(QemuSystemTest):
 class VirtioGpioQ35(VirtioGpioGuest):
     MACHINE = 'q35'
     DEVICE = 'virtio-gpio-pci'
+
+    # The gpio-chardev backend, played by the reference client --------
+
+    CLIENT = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                          '..', '..', 'contrib', 'gpio-chardev',
+                          'gpiochardev.py')
+
+    def client_module(self):
+        sys.path.insert(0, os.path.dirname(self.CLIENT))
+        try:
+            import gpiochardev  # pylint: disable=import-outside-toplevel
+        finally:
+            sys.path.pop(0)
+        return gpiochardev
+
+    def client_cli(self, path, *args):
+        out = subprocess.run([sys.executable, self.CLIENT, '--unix', path,
+                              *args], check=True, capture_output=True,
+                             text=True, timeout=60).stdout
+        self.log.info('gpiochardev.py %s: %s', ' '.join(args), out)
+        return out
+
+    def test_chardev_peer(self):
+        client = self.client_module()
+        path = os.path.join(self.socket_dir().name, 'gpio.sock')
+        opts = ''.join(f',names={n}' for n in self.NAMES)
+        self.launch(['-chardev', f'socket,id=sim,path={path},server=on,'
+                     'wait=off',
+                     '-object', f'gpio-chardev,id=gpio0,chardev=sim,'
+                     f'ngpio=8{opts}'] + self.device_args('gpio', 'gpio0'))
+        peer = client.GpioPeer.connect_unix(path)
+        self.assertEqual(peer.ngpio, 8)
+        self.assertEqual([l.name for l in peer.lines[:4]], self.NAMES)
+
+        # inputs from the peer
+        for value in (1, 0, 1):
+            peer.set('button', value)
+            self.assertEqual(
+                self.guest('gpioget -c gpiochip0 --numeric button'),
+                [str(value)])
+        self.assertEqual(self.lines()[0]['input'], True)
+
+        # edges from the peer; the peer sees the guest enable the irq
+        peer.set('button', 0)
+        self.guest('gpiomon -c gpiochip0 -e both -n 3 --format=%E button '
+                   '> /tmp/ev 2>&1 &')
+        ev = peer.wait_event(lambda e: e.kind == 'IRQ' and e.line == 0)
+        self.assertEqual(ev.value, 'edge-both')
+        for value in (1, 0, 1):
+            self.wait_line(0, 'irq-unmasked', True)
+            peer.set('button', value)
+        self.assertEqual(self.monitor_result(),
+                         ['rising', 'falling', 'rising'])
+        # gpiomon is done: the guest disables the irq, releases the line
+        got = []
+        while not got or got[-1].kind != 'DIR':
+            got.append(peer.wait_event(lambda e: e.line == 0))
+        self.assertEqual([(e.kind, e.value) for e in got],
+                         [('IRQ', 'none'), ('DIR', 'none')])
+
+        # outputs reach the peer, in order
+        self.guest('gpioset -c gpiochip0 -z led=1')
+        got = [peer.wait_event(lambda e: e.line == 1) for _ in range(2)]
+        self.assertEqual([(e.kind, e.value) for e in got],
+                         [('VALUE', '1'), ('DIR', 'out')])
+        self.assertEqual((peer.lines[1].dir, peer.lines[1].value),
+                         ('out', 1))
+
+        # the state outlives the peer: the next one gets all of it
+        peer.close()
+        self.guest('kill $(pidof gpioset); while pidof gpioset; do :; done')
+        self.wait_line(1, 'direction', 'none')
+        out = self.client_cli(path, 'show')
+        self.assertRegex(out, r"Line\(0, name='button', dir=none, value=0, "
+                         r"input=1, irq=none\)")
+        self.assertRegex(out, r"Line\(1, name='led', dir=none, value=0, ")
+        self.client_cli(path, 'set', 'button', '0')
+        self.assertEqual(self.guest('gpioget -c gpiochip0 --numeric button'),
+                         ['0'])
 
 
 class VirtioGpioMicrovm(VirtioGpioGuest):

@@ -102,12 +102,32 @@ static uint8_t vgpio_get(VGpio *t, uint16_t type, uint16_t line)
 
 void vgpio_gpio_set(VGpio *t, const char *id, unsigned line, bool value)
 {
-    QDict *resp = qtest_qmp(t->qts, "{'execute': 'gpio-set', 'arguments': "
-                            "{'id': %s, 'line': %u, 'value': %i}}",
-                            id, line, value);
+    QDict *resp;
 
+    if (t->set_input && !strcmp(id, t->id)) {
+        t->set_input(t, line, value);
+        return;
+    }
+    resp = qtest_qmp(t->qts, "{'execute': 'gpio-set', 'arguments': "
+                     "{'id': %s, 'line': %u, 'value': %i}}", id, line, value);
     g_assert(qdict_haskey(resp, "return"));
     qobject_unref(resp);
+}
+
+QDict *vgpio_qmp_error(QTestState *qts, const char *fmt, ...)
+{
+    va_list ap;
+    QDict *resp, *err;
+
+    va_start(ap, fmt);
+    resp = qtest_vqmp(qts, fmt, ap);
+    va_end(ap);
+    err = qdict_get_qdict(resp, "error");
+
+    g_assert(err);
+    qobject_ref(err);
+    qobject_unref(resp);
+    return err;
 }
 
 static QDict *vgpio_controller(QDict *resp, const char *id)
@@ -796,7 +816,7 @@ const VGpioCase vgpio_cases[] = {
     { "names", test_names },
     { "direction", test_direction },
     { "value", test_value },
-    { "monitor", test_monitor },
+    { "monitor", test_monitor, .gpio_set = true },
     { "irq-edge", test_irq_edge },
     { "irq-level", test_irq_level },
     { "irq-stopped", test_irq_stopped },

@@ -30,6 +30,12 @@ typedef struct VGpio {
     QVirtQueue *evtq;
     QGuestAllocator *alloc;
     const char *id;             /* the device's id for the monitor */
+    /*
+     * How the cases set the input level of a line of the device: NULL
+     * for gpio-set, else a peer of a gpio-chardev backend.
+     */
+    void (*set_input)(struct VGpio *t, unsigned line, bool value);
+    void *opaque;
 } VGpio;
 
 typedef void (*VGpioCaseFunc)(VGpio *t);
@@ -37,6 +43,7 @@ typedef void (*VGpioCaseFunc)(VGpio *t);
 typedef struct VGpioCase {
     const char *name;
     VGpioCaseFunc fn;
+    bool gpio_set;              /* tests gpio-set itself */
 } VGpioCase;
 
 /* NULL-terminated */
@@ -45,7 +52,11 @@ extern const VGpioCase vgpio_cases[];
 /* Helpers */
 uint8_t vgpio_request(VGpio *t, uint16_t type, uint16_t line, uint32_t value,
                       uint8_t *rvalue);
+/* Set the input level of @line of @id, through t->set_input if it is t's */
 void vgpio_gpio_set(VGpio *t, const char *id, unsigned line, bool value);
 QDict *vgpio_line_info(VGpio *t, const char *id, unsigned line);
+/* Run a QMP command that must fail; return its "error" */
+QDict * G_GNUC_PRINTF(2, 3) vgpio_qmp_error(QTestState *qts,
+                                            const char *fmt, ...);
 
 #endif

@@ -57,23 +57,6 @@ static void vgpio_hotplug(void *obj, void *data, QGuestAllocator *alloc)
     }
 }
 
-static QDict * G_GNUC_PRINTF(2, 3) vgpio_qmp_error(QTestState *qts,
-                                                  const char *fmt, ...)
-{
-    va_list ap;
-    QDict *resp, *err;
-
-    va_start(ap, fmt);
-    resp = qtest_vqmp(qts, fmt, ap);
-    va_end(ap);
-    err = qdict_get_qdict(resp, "error");
-
-    g_assert(err);
-    qobject_ref(err);
-    qobject_unref(resp);
-    return err;
-}
-
 /* Misconfigurations are refused with a clear error */
 static void vgpio_config_errors(void *obj, void *data, QGuestAllocator *alloc)
 {
