@@ -8,6 +8,7 @@
 
 #include "qemu/osdep.h"
 #include "qemu/cutils.h"
+#include "qemu/bitmap.h"
 #include "qapi/error.h"
 #include "qapi/visitor.h"
 #include "qapi/qapi-visit-common.h"
@@ -55,6 +56,109 @@ static void gpio_backend_line_init(GpioLine *l)
     l->irq_type = GPIO_IRQ_TYPE_NONE;
 }
 
+static bool gpio_backend_parse_one(const char *item, unsigned max,
+                                   int (*lookup)(void *, const char *),
+                                   void *opaque, GArray *out,
+                                   unsigned long *seen, Error **errp)
+{
+    const char *dash = strchr(item, '-');
+    unsigned first, last, i;
+    int n = -1;
+
+    if (!g_ascii_isdigit(item[0]) && lookup) {
+        n = lookup(opaque, item);
+    }
+    if (g_ascii_isdigit(item[0]) && dash &&
+        qemu_strtoui(dash + 1, NULL, 10, &last) == 0) {
+        g_autofree char *head = g_strndup(item, dash - item);
+
+        if (qemu_strtoui(head, NULL, 10, &first) < 0 || first > last) {
+            error_setg(errp, "bad range of lines '%s'", item);
+            return false;
+        }
+    } else if (qemu_strtoui(item, NULL, 10, &first) == 0) {
+        last = first;
+    } else if (n >= 0) {
+        first = last = n;
+    } else {
+        error_setg(errp, lookup ? "no line is named '%s'" :
+                   "bad line number '%s'", item);
+        return false;
+    }
+    if (last >= max) {
+        error_setg(errp, "line %u is out of range (%u lines)", last, max);
+        return false;
+    }
+    for (i = first; i <= last; i++) {
+        if (test_and_set_bit(i, seen)) {
+            error_setg(errp, "line %u is given twice", i);
+            return false;
+        }
+        g_array_append_val(out, i);
+    }
+    return true;
+}
+
+GArray *gpio_backend_parse_lines(strList *list, unsigned max,
+                                 int (*lookup)(void *opaque, const char *name),
+                                 void *opaque, Error **errp)
+{
+    g_autoptr(GArray) out = g_array_new(false, false, sizeof(unsigned));
+    g_autofree unsigned long *seen = bitmap_new(max);
+
+    for (; list; list = list->next) {
+        g_auto(GStrv) items = g_strsplit(list->value, ",", -1);
+        char **item;
+
+        for (item = items; *item; item++) {
+            if (!gpio_backend_parse_one(g_strstrip(*item), max, lookup,
+                                        opaque, out, seen, errp)) {
+                return NULL;
+            }
+        }
+    }
+    return g_steal_pointer(&out);
+}
+
+static int gpio_backend_lookup_name(void *opaque, const char *name)
+{
+    GpioBackend *s = opaque;
+    unsigned i;
+
+    for (i = 0; i < s->ngpio; i++) {
+        if (!g_strcmp0(s->lines[i].name, name)) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* Give the lines of @list the access @access */
+static bool gpio_backend_set_access(GpioBackend *s, strList *list,
+                                    GpioLineAccess access, Error **errp)
+{
+    g_autoptr(GArray) lines = NULL;
+    unsigned i;
+
+    lines = gpio_backend_parse_lines(list, s->ngpio, gpio_backend_lookup_name,
+                                     s, errp);
+    if (!lines) {
+        error_prepend(errp, "%s: ", GpioLineAccess_str(access));
+        return false;
+    }
+    for (i = 0; i < lines->len; i++) {
+        GpioLine *l = &s->lines[g_array_index(lines, unsigned, i)];
+
+        if (l->access != GPIO_LINE_ACCESS_READ_WRITE) {
+            error_setg(errp, "line %u is both input-only and read-only",
+                       g_array_index(lines, unsigned, i));
+            return false;
+        }
+        l->access = access;
+    }
+    return true;
+}
+
 bool gpio_backend_set_lines(GpioBackend *s, unsigned ngpio, Error **errp)
 {
     g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
@@ -96,7 +200,10 @@ bool gpio_backend_set_lines(GpioBackend *s, unsigned ngpio, Error **errp)
         }
         gpio_backend_line_init(&s->lines[i]);
     }
-    return true;
+    return gpio_backend_set_access(s, s->input_only,
+                                   GPIO_LINE_ACCESS_INPUT_ONLY, errp) &&
+           gpio_backend_set_access(s, s->read_only,
+                                   GPIO_LINE_ACCESS_READ_ONLY, errp);
 }
 
 bool gpio_backend_attach(GpioBackend *s, DeviceState *dev,
@@ -164,6 +271,14 @@ int gpio_backend_set_direction(GpioBackend *s, unsigned line,
     GpioLine l = s->lines[line];
 
     trace_gpio_backend_set_direction(s, line, dir);
+    if (l.access == GPIO_LINE_ACCESS_READ_ONLY) {
+        /* releasing the line, or asking for what it is, changes nothing */
+        return dir == GPIO_DIRECTION_NONE || dir == l.dir ? 0 : -EPERM;
+    }
+    if (l.access == GPIO_LINE_ACCESS_INPUT_ONLY &&
+        dir == GPIO_DIRECTION_OUT) {
+        return -EPERM;
+    }
     l.dir = dir;
     if (dir == GPIO_DIRECTION_NONE) {
         /* The spec: forget everything about the line */
@@ -178,6 +293,9 @@ int gpio_backend_set_value(GpioBackend *s, unsigned line, bool value)
     GpioLine l = s->lines[line];
 
     trace_gpio_backend_set_value(s, line, value);
+    if (l.access != GPIO_LINE_ACCESS_READ_WRITE) {
+        return -EPERM;
+    }
     l.value = value;
     return gpio_backend_update(s, line, &l);
 }
@@ -188,6 +306,9 @@ int gpio_backend_set_irq_type(GpioBackend *s, unsigned line,
     GpioLine l = s->lines[line];
 
     trace_gpio_backend_set_irq_type(s, line, type);
+    if (l.access == GPIO_LINE_ACCESS_READ_ONLY) {
+        return type == GPIO_IRQ_TYPE_NONE ? 0 : -EPERM;
+    }
     l.irq_type = type;
     return gpio_backend_update(s, line, &l);
 }
@@ -197,7 +318,8 @@ int gpio_backend_get_value(GpioBackend *s, unsigned line, bool *value)
     GpioBackendClass *k = GPIO_BACKEND_GET_CLASS(s);
     GpioLine *l = &s->lines[line];
 
-    if (l->dir == GPIO_DIRECTION_OUT) {
+    if (l->dir == GPIO_DIRECTION_OUT &&
+        l->access != GPIO_LINE_ACCESS_READ_ONLY) {
         *value = l->value;
         return 0;
     }
@@ -215,6 +337,9 @@ void gpio_backend_reset(GpioBackend *s)
     for (i = 0; i < s->ngpio; i++) {
         GpioLine l = s->lines[i];
 
+        if (l.access == GPIO_LINE_ACCESS_READ_ONLY) {
+            continue;           /* the guest changed nothing */
+        }
         gpio_backend_line_init(&l);
         if (l.dir != s->lines[i].dir || l.value != s->lines[i].value ||
             l.irq_type != s->lines[i].irq_type) {
@@ -359,6 +484,7 @@ static GpioLineInfo *gpio_backend_line_info(GpioBackend *s, unsigned line)
     info->output_value = l->value;
     info->input = l->input;
     info->irq_type = l->irq_type;
+    info->access = l->access;
     if (s->fe) {
         s->fe->irq_state(s->fe_opaque, line, &info->irq_unmasked,
                          &info->irq_latched);
@@ -392,30 +518,40 @@ GpioControllerInfoList *qmp_query_gpio(Error **errp)
     return head;
 }
 
-static void gpio_backend_get_names(Object *obj, Visitor *v, const char *name,
-                                   void *opaque, Error **errp)
+/* The str list properties; @opaque is the field's offset */
+static void gpio_backend_get_list(Object *obj, Visitor *v, const char *name,
+                                  void *opaque, Error **errp)
 {
-    GpioBackend *s = GPIO_BACKEND(obj);
+    strList **field = (void *)obj + (uintptr_t)opaque;
 
-    visit_type_strList(v, name, &s->names, errp);
+    visit_type_strList(v, name, field, errp);
 }
 
-static void gpio_backend_set_names(Object *obj, Visitor *v, const char *name,
-                                   void *opaque, Error **errp)
+static void gpio_backend_set_list(Object *obj, Visitor *v, const char *name,
+                                  void *opaque, Error **errp)
 {
-    GpioBackend *s = GPIO_BACKEND(obj);
-    strList *names;
+    strList **field = (void *)obj + (uintptr_t)opaque;
+    strList *list;
 
-    if (s->opened) {
-        error_setg(errp, "property 'names' cannot be set after the backend "
-                   "is opened");
+    if (GPIO_BACKEND(obj)->opened) {
+        error_setg(errp, "property '%s' cannot be set after the backend "
+                   "is opened", name);
         return;
     }
-    if (!visit_type_strList(v, name, &names, errp)) {
+    if (!visit_type_strList(v, name, &list, errp)) {
         return;
     }
-    qapi_free_strList(s->names);
-    s->names = names;
+    qapi_free_strList(*field);
+    *field = list;
+}
+
+static void gpio_backend_class_add_list(ObjectClass *oc, const char *name,
+                                        size_t offset, const char *desc)
+{
+    object_class_property_add(oc, name, "str list", gpio_backend_get_list,
+                              gpio_backend_set_list, NULL,
+                              (void *)(uintptr_t)offset);
+    object_class_property_set_description(oc, name, desc);
 }
 
 static void gpio_backend_get_ngpio(Object *obj, Visitor *v, const char *name,
@@ -494,6 +630,8 @@ static void gpio_backend_finalize(Object *obj)
     }
     g_free(s->lines);
     qapi_free_strList(s->names);
+    qapi_free_strList(s->input_only);
+    qapi_free_strList(s->read_only);
 }
 
 static void gpio_backend_class_init(ObjectClass *oc, void *data)
@@ -505,11 +643,14 @@ static void gpio_backend_class_init(ObjectClass *oc, void *data)
 
     object_class_property_add_bool(oc, "opened", gpio_backend_get_opened,
                                    NULL);
-    object_class_property_add(oc, "names", "str list",
-                              gpio_backend_get_names, gpio_backend_set_names,
-                              NULL, NULL);
-    object_class_property_set_description(oc, "names",
-                                          "Line names, in line order");
+    gpio_backend_class_add_list(oc, "names", offsetof(GpioBackend, names),
+                                "Line names, in line order");
+    gpio_backend_class_add_list(oc, "input-only",
+                                offsetof(GpioBackend, input_only),
+                                "Lines the guest can only use as inputs");
+    gpio_backend_class_add_list(oc, "read-only",
+                                offsetof(GpioBackend, read_only),
+                                "Lines the guest can only read");
 }
 
 static const TypeInfo gpio_backend_info = {

@@ -170,20 +170,18 @@ static uint8_t virtio_gpio_set_irq_type(VirtIOGPIO *s, unsigned line,
 {
     VirtIODevice *vdev = VIRTIO_DEVICE(s);
     GpioLine *l = &s->backend->lines[line];
-    GpioIrqType type;
+    GpioIrqType type, old = l->irq_type;
 
     if (!virtio_vdev_has_feature(vdev, VIRTIO_GPIO_F_IRQ) ||
         !virtio_gpio_irq_type_from_virtio(value, &type) ||
-        (type != GPIO_IRQ_TYPE_NONE && l->dir == GPIO_DIRECTION_OUT)) {
+        (type != GPIO_IRQ_TYPE_NONE && l->dir == GPIO_DIRECTION_OUT) ||
+        gpio_backend_set_irq_type(s->backend, line, type) < 0) {
         return VIRTIO_GPIO_STATUS_ERR;
     }
     if (type == GPIO_IRQ_TYPE_NONE) {
         virtio_gpio_irq_disable(s, line);
-    } else if (type != l->irq_type) {
+    } else if (type != old) {
         s->irq[line].latched = false;
-    }
-    if (gpio_backend_set_irq_type(s->backend, line, type) < 0) {
-        return VIRTIO_GPIO_STATUS_ERR;
     }
     /* A new level trigger may be active already */
     if (virtio_gpio_irq_check(s, line)) {
@@ -206,11 +204,11 @@ static uint8_t virtio_gpio_set_direction(VirtIOGPIO *s, unsigned line,
          s->backend->lines[line].irq_type != GPIO_IRQ_TYPE_NONE)) {
         return VIRTIO_GPIO_STATUS_ERR;
     }
-    if (value == VIRTIO_GPIO_DIRECTION_NONE) {
-        virtio_gpio_irq_disable(s, line);
-    }
     if (gpio_backend_set_direction(s->backend, line, dirs[value]) < 0) {
         return VIRTIO_GPIO_STATUS_ERR;
+    }
+    if (value == VIRTIO_GPIO_DIRECTION_NONE) {
+        virtio_gpio_irq_disable(s, line);
     }
     return VIRTIO_GPIO_STATUS_OK;
 }

@@ -37,6 +37,7 @@ typedef struct GpioLine {
     bool value;             /* value the guest set; driven while dir == out */
     bool input;             /* external level an input line reads */
     GpioIrqType irq_type;   /* irq trigger the guest enabled */
+    GpioLineAccess access;  /* what the guest may change */
 } GpioLine;
 
 /*
@@ -85,6 +86,8 @@ struct GpioBackend {
     uint16_t ngpio;
     GpioLine *lines;
     strList *names;         /* "names" property: line names, in order */
+    strList *input_only;    /* "input-only" property: lines */
+    strList *read_only;     /* "read-only" property: lines */
     uint16_t ngpio_prop;    /* "ngpio" property, for the backends with one */
 
     /*< private >*/
@@ -93,8 +96,21 @@ struct GpioBackend {
     DeviceState *fe_dev;
 };
 
-/* For subclasses: create @ngpio lines, named from the "names" property */
+/*
+ * For subclasses: create @ngpio lines, named from the "names" property,
+ * with the access the "input-only" and "read-only" properties give.
+ */
 bool gpio_backend_set_lines(GpioBackend *s, unsigned ngpio, Error **errp);
+
+/*
+ * Parse a list of lines: each element holds comma-separated line numbers,
+ * ranges "first-last" or, if @lookup is given, names that @lookup turns
+ * into a line number (or -1).  The numbers must be below @max; each line
+ * may appear once.  Returns the lines in order, or NULL with @errp set.
+ */
+GArray *gpio_backend_parse_lines(strList *list, unsigned max,
+                                 int (*lookup)(void *opaque, const char *name),
+                                 void *opaque, Error **errp);
 
 /*
  * For subclasses whose user chooses the number of lines: add the

@@ -476,7 +476,7 @@ static void test_monitor(VGpio *t)
     out = qtest_hmp(t->qts, "info gpio");
     g_assert(strstr(out, "gpiobe0 (gpio-dummy), device gpio0"));
     g_assert(g_regex_match_simple("\\n +3 reset +in +1 +0 +1 +none "
-                                  "+masked\\r?\\n", out, 0, 0));
+                                  "+masked +read-write\\r?\\n", out, 0, 0));
     g_free(out);
 }
 

@@ -11,9 +11,12 @@
 #include "qemu/module.h"
 #include "qobject/qdict.h"
 #include "qobject/qlist.h"
+#include "qobject/qjson.h"
+#include "qapi/error.h"
 #include "libqos/qgraph.h"
 #include "libqos/pci.h"
 #include "libqos/virtio-gpio.h"
+#include "standard-headers/linux/virtio_gpio.h"
 #include "virtio-gpio-cases.h"
 
 #define PCI_SLOT_HP 0x06
@@ -100,6 +103,150 @@ static void vgpio_config_errors(void *obj, void *data, QGuestAllocator *alloc)
     qobject_unref(err);
 }
 
+static void *vgpio_access_before(GString *cmd_line, void *arg)
+{
+    g_string_append(cmd_line, " " VGPIO_OBJECT ",input-only=0-1,"
+                    "read-only=reset ");
+    return arg;
+}
+
+static uint8_t vgpio_req(VGpio *t, uint16_t type, uint16_t line,
+                         uint32_t value)
+{
+    uint8_t rvalue;
+    uint8_t status = vgpio_request(t, type, line, value, &rvalue);
+
+    return status == VIRTIO_GPIO_STATUS_OK ? rvalue : 0x80 | status;
+}
+
+#define OK0 0
+#define ERR (0x80 | VIRTIO_GPIO_STATUS_ERR)
+
+static void vgpio_assert_access(VGpio *t, unsigned line, const char *access)
+{
+    QDict *info = vgpio_line_info(t, "gpio0", line);
+
+    g_assert_cmpstr(qdict_get_str(info, "access"), ==, access);
+    qobject_unref(info);
+}
+
+/* input-only and read-only lines: what the guest may not do fails */
+static void vgpio_access(void *obj, void *data, QGuestAllocator *alloc)
+{
+    QVhostUserGPIO *gpio = obj;
+    VGpio t = {
+        .qts = global_qtest,
+        .vdev = gpio->vdev,
+        .reqq = gpio->queues[0],
+        .evtq = gpio->queues[1],
+        .alloc = alloc,
+        .id = "gpio0",
+    };
+    g_autofree char *hmp = NULL;
+    QDict *ev;
+    unsigned i;
+
+    vgpio_assert_access(&t, 0, "input-only");
+    vgpio_assert_access(&t, 1, "input-only");
+    vgpio_assert_access(&t, 2, "read-write");
+    vgpio_assert_access(&t, 3, "read-only");
+    hmp = qtest_hmp(t.qts, "info gpio");
+    g_assert(strstr(hmp, "read-only"));
+    g_assert(strstr(hmp, "input-only"));
+
+    /* input-only: an input with interrupts, never an output */
+    for (i = 0; i < 2; i++) {
+        g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, i,
+                                   VIRTIO_GPIO_DIRECTION_OUT), ==, ERR);
+        g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_SET_VALUE, i, 1), ==,
+                         ERR);
+        g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_SET_VALUE, i, 0), ==,
+                         ERR);
+        g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_GET_DIRECTION, i, 0),
+                         ==, VIRTIO_GPIO_DIRECTION_IN);
+        g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, i,
+                                   VIRTIO_GPIO_DIRECTION_IN), ==, OK0);
+        g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, i,
+                                   VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH), ==, OK0);
+        vgpio_gpio_set(&t, "gpio0", i, true);
+        g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_GET_VALUE, i, 0), ==,
+                         1);
+        g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, i,
+                                   VIRTIO_GPIO_IRQ_TYPE_NONE), ==, OK0);
+        g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, i,
+                                   VIRTIO_GPIO_DIRECTION_NONE), ==, OK0);
+        g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_GET_DIRECTION, i, 0),
+                         ==, VIRTIO_GPIO_DIRECTION_NONE);
+    }
+
+    /* read-only: reads work; requests that change nothing succeed */
+    vgpio_gpio_set(&t, "gpio0", 3, true);
+    /* (the monitor round trip took the events of lines 0 and 1) */
+    while ((ev = qtest_qmp_event_ref(t.qts, "GPIO_LINE_CHANGED"))) {
+        qobject_unref(ev);
+    }
+    g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 3, 0), ==, 1);
+    g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 3,
+                               VIRTIO_GPIO_DIRECTION_IN), ==, OK0);
+    g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 3,
+                               VIRTIO_GPIO_DIRECTION_OUT), ==, ERR);
+    g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_SET_VALUE, 3, 0), ==, ERR);
+    g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 3,
+                               VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING), ==, ERR);
+    g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 3,
+                               VIRTIO_GPIO_IRQ_TYPE_LEVEL_HIGH), ==, ERR);
+    g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 3,
+                               VIRTIO_GPIO_IRQ_TYPE_NONE), ==, OK0);
+    g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 3,
+                               VIRTIO_GPIO_DIRECTION_NONE), ==, OK0);
+    g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_GET_DIRECTION, 3, 0), ==,
+                     VIRTIO_GPIO_DIRECTION_IN);
+    g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 3, 0), ==, 1);
+    /* the monitor sees no change of the guest's */
+    g_assert_null(qtest_qmp_event_ref(t.qts, "GPIO_LINE_CHANGED"));
+
+    /* other lines are as usual */
+    g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_SET_VALUE, 2, 1), ==, OK0);
+    g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 2,
+                               VIRTIO_GPIO_DIRECTION_OUT), ==, OK0);
+    g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 2, 0), ==, 1);
+}
+
+/* Bad access lists are refused with a clear error */
+static void vgpio_access_errors(void *obj, void *data, QGuestAllocator *alloc)
+{
+    static const struct {
+        const char *args;
+        const char *error;
+    } bad[] = {
+        { "'input-only': ['8']",
+          "input-only: line 8 is out of range (8 lines)" },
+        { "'read-only': ['2-9']",
+          "read-only: line 9 is out of range (8 lines)" },
+        { "'read-only': ['5-2']", "read-only: bad range of lines '5-2'" },
+        { "'read-only': ['1-']", "read-only: no line is named '1-'" },
+        { "'input-only': ['nosuch']",
+          "input-only: no line is named 'nosuch'" },
+        { "'input-only': ['0,1,0']", "input-only: line 0 is given twice" },
+        { "'input-only': ['0-3'], 'read-only': ['b']",
+          "line 1 is both input-only and read-only" },
+    };
+    unsigned i;
+
+    for (i = 0; i < ARRAY_SIZE(bad); i++) {
+        g_autofree char *args = g_strdup_printf("{'qom-type': 'gpio-dummy', "
+                                                "'id': 'x', 'ngpio': 8, "
+                                                "'names': ['a', 'b'], %s}",
+                                                bad[i].args);
+        QDict *err = vgpio_qmp_error(global_qtest, "{'execute': 'object-add', "
+                                     "'arguments': %p}",
+                                     qobject_from_json(args, &error_abort));
+
+        g_assert_cmpstr(qdict_get_str(err, "desc"), ==, bad[i].error);
+        qobject_unref(err);
+    }
+}
+
 /* A second device with its default backend: its own, separate lines */
 static void vgpio_two_devices(void *obj, void *data, QGuestAllocator *alloc)
 {
@@ -143,6 +290,9 @@ static void register_virtio_gpio_test(void)
     qos_add_test("config-errors", "virtio-gpio", vgpio_config_errors, &opts);
     qos_add_test("two-devices", "virtio-gpio-pci", vgpio_two_devices, &opts);
     qos_add_test("hotplug", "virtio-gpio-pci", vgpio_hotplug, &opts);
+    opts.before = vgpio_access_before;
+    qos_add_test("access", "virtio-gpio", vgpio_access, &opts);
+    qos_add_test("access-errors", "virtio-gpio", vgpio_access_errors, &opts);
 }
 
 libqos_init(register_virtio_gpio_test);
