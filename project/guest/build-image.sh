@@ -6,9 +6,11 @@
 # and kbuild packages of exactly the same version are available; Debian does
 # not enable CONFIG_GPIO_VIRTIO, so drivers/gpio/gpio-virtio.c from that
 # source is built out of tree, as is vgpio-level.c (a level-triggered
-# interrupt consumer that the tests load with insmod). Userspace:
-# busybox-static and libgpiod 2.x tools (bookworm-backports). Everything is
-# cached; only what is missing is rebuilt. See README.md beside this file.
+# interrupt consumer that the tests load with insmod) and gpio-sim.ko (the
+# GPIO simulator, with kernel/irq/irq_sim.c compiled in, for gpio-sim.sh;
+# not loaded at boot either). Userspace: busybox-static and libgpiod 2.x
+# tools (bookworm-backports). Everything is cached; only what is missing is
+# rebuilt. See README.md beside this file.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -84,7 +86,8 @@ log "kernel $KVER ($SRCVER, $IMGPKG), libgpiod $GPIODVER, busybox $BBVER, libc6 
 
 # The final image depends on these inputs; its directory is named by their hash.
 HASH=$( { echo "$SRCVER $IMGPKG $GPIODVER $BBVER $LIBCVER $MODULES"
-          cat "$HERE/init" "$HERE/build-image.sh" "$HERE/vgpio-level.c"; } | sha256sum | cut -c1-12)
+          cat "$HERE/init" "$HERE/build-image.sh" "$HERE/vgpio-level.c" "$HERE/gpio-sim.sh"; } |
+        sha256sum | cut -c1-12)
 OUT=$CACHE/image-$HASH
 if [ -f "$OUT/VERSION" ]; then
     ln -sfn "image-$HASH" "$CACHE/current"
@@ -149,13 +152,48 @@ if [ ! -f "$LVL/vgpio-level.ko" ] || ! cmp -s "$HERE/vgpio-level.c" "$LVL/vgpio-
     strip --strip-debug "$LVL/vgpio-level.ko"
 fi
 
+# --- gpio-sim.ko (not loaded at boot): the GPIO simulator, for gpio-sim.sh -------
+# Debian has CONFIG_GPIO_SIM and CONFIG_IRQ_SIM unset, so kernel/irq/irq_sim.c
+# is compiled into the module. It calls handle_simple_irq(irq_to_desc(irq)),
+# and irq_to_desc is not exported to modules: generic_handle_irq_safe(irq)
+# does the same (the descriptor's handler is handle_simple_irq, set by
+# irq_sim's map callback). configfs.ko (CONFIG_CONFIGFS_FS=m) comes from the
+# kernel package. SIM_RECIPE names this recipe: change it to rebuild.
+SIM=$CACHE/sim-$SRCVER
+SIM_RECIPE="gpio-sim.c + irq_sim.c (irq_to_desc -> generic_handle_irq_safe) v1"
+if [ ! -f "$SIM/gpio-sim.ko" ] || [ "$(cat "$SIM/recipe" 2>/dev/null)" != "$SIM_RECIPE" ]; then
+    fetch linux-source-6.12 "$SRCVER"
+    rm -rf "$SIM"; mkdir -p "$SIM"
+    log "extracting drivers/gpio/gpio-sim.c, kernel/irq/irq_sim.c from $(basename "$F")"
+    dpkg-deb --fsys-tarfile "$F" | tar -xO ./usr/src/linux-source-6.12.tar.xz |
+        tar -xJ -C "$SIM" --strip-components=1 \
+            linux-source-6.12/drivers/gpio/gpio-sim.c linux-source-6.12/kernel/irq/irq_sim.c
+    mv "$SIM/drivers/gpio/gpio-sim.c" "$SIM/gpio-sim-main.c"
+    mv "$SIM/kernel/irq/irq_sim.c" "$SIM/irq_sim.c"
+    rm -r "$SIM/drivers" "$SIM/kernel"
+    sed -i 's/handle_simple_irq(irq_to_desc(\([a-z]*\)));/generic_handle_irq_safe(\1);/' "$SIM/irq_sim.c"
+    if grep -q irq_to_desc "$SIM/irq_sim.c" || ! grep -q 'generic_handle_irq_safe(irqnum);' "$SIM/irq_sim.c"; then
+        die "kernel/irq/irq_sim.c of $SRCVER: unexpected irq_to_desc use, update the recipe"
+    fi
+    printf 'obj-m := gpio-sim.o\ngpio-sim-y := gpio-sim-main.o irq_sim.o\n' > "$SIM/Kbuild"
+    log "building gpio-sim.ko against linux-headers-$KVER"
+    # modpost fails here on any symbol the kernel does not export.
+    make -s -C "$KROOT/usr/src/linux-headers-$KVER" M="$SIM" CONFIG_DEBUG_INFO_BTF_MODULES= modules
+    strip --strip-debug "$SIM/gpio-sim.ko"
+    echo "$SIM_RECIPE" > "$SIM/recipe"
+fi
+
 # --- modules to load, in dependency order --------------------------------------
 mkdir -p "$KROOT/lib/modules/$KVER/extra"
-cp "$MOD/gpio-virtio.ko" "$KROOT/lib/modules/$KVER/extra/"
+cp "$MOD/gpio-virtio.ko" "$SIM/gpio-sim.ko" "$KROOT/lib/modules/$KVER/extra/"
 depmod -b "$KROOT" "$KVER"
 # shellcheck disable=SC2086
 MODPATHS=$(modprobe -d "$KROOT" -S "$KVER" -a --show-depends $MODULES |
            awk '$1 == "insmod" && !seen[$2]++ {print $2}')
+# gpio-sim.ko and what it needs (configfs), in load order; for gpio-sim.sh.
+SIMPATHS=$(modprobe -d "$KROOT" -S "$KVER" --show-depends gpio_sim | awk '$1 == "insmod" {print $2}')
+[ "$(basename "$(echo "$SIMPATHS" | tail -n 1)")" = gpio-sim.ko ] ||
+    die "modprobe --show-depends gpio_sim: unexpected $SIMPATHS"
 
 # --- userland ---------------------------------------------------------------------
 USR=$CACHE/userland-$HASH
@@ -202,11 +240,19 @@ for m in $MODPATHS; do
 done
 # For the tests to insmod; not in /etc/modules.
 cp "$LVL/vgpio-level.ko" "$ST/lib/modules/"
+SIMMODS=
+for m in $SIMPATHS; do
+    b=$(basename "$m"); b=${b%.xz}
+    case $m in *.xz) xz -dc "$m" > "$ST/lib/modules/$b" ;; *) cp "$m" "$ST/lib/modules/$b" ;; esac
+    SIMMODS="$SIMMODS /lib/modules/$b"
+done
+install -m 0755 "$HERE/gpio-sim.sh" "$ST/usr/bin/gpio-sim.sh"
 cat > "$ST/etc/VERSION" <<EOF
 kernel=$KVER
 kernel_package=$IMGPKG $SRCVER
 gpio_virtio=built from linux-source-6.12 $SRCVER
 vgpio_level=/lib/modules/vgpio-level.ko (not loaded)
+gpio_sim=built from linux-source-6.12 $SRCVER (gpio-sim.c + irq_sim.c):$SIMMODS (not loaded; gpio-sim.sh)
 libgpiod=$GPIODVER
 busybox=$BBVER
 libc6=$LIBCVER
@@ -226,9 +272,9 @@ for f in "$DEBS"/*.deb; do
     b=$(basename "$f")
     grep -qxF "${b%_*}" <<< "$KEEP" || { log "removing old $b"; rm -f "$f"; }
 done
-for d in "$CACHE"/{kernel,mod,level,image,userland,staging}-*; do
+for d in "$CACHE"/{kernel,mod,level,sim,image,userland,staging}-*; do
     [ -e "$d" ] || continue
-    case $d in "$KROOT" | "$MOD" | "$LVL" | "$OUT") ;; *) log "removing old $(basename "$d")"; rm -rf "$d" ;; esac
+    case $d in "$KROOT" | "$MOD" | "$LVL" | "$SIM" | "$OUT") ;; *) log "removing old $(basename "$d")"; rm -rf "$d" ;; esac
 done
 
 log "done: $CACHE/current -> image-$HASH ($(du -h "$OUT/initramfs.cpio.gz" | cut -f1) initramfs)"

@@ -1,0 +1,585 @@
+/*
+ * QTest testcase for the gpio-host backend of virtio-gpio
+ *
+ * Most of these tests need a real kernel GPIO chip that the test can
+ * drive: a gpio-sim chip, given by the environment:
+ *   VGPIO_HOST_CHIP  the chip's path (/dev/gpiochipN), 8 lines named
+ *                    button, led, "", reset, then unnamed
+ *   VGPIO_SIM_DEV    its gpio-sim device name, for "gpio-sim.sh"
+ * Without them those tests are skipped.  project/run-host-tests.sh runs
+ * them in a Linux guest with gpio-sim.
+ *
+ * Copyright (c) 2026 The virtio-gpio for QEMU authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "libqtest-single.h"
+#include "qemu/module.h"
+#include "qemu/bswap.h"
+#include "qobject/qdict.h"
+#include "qobject/qlist.h"
+#include "qobject/qjson.h"
+#include "libqos/qgraph.h"
+#include "libqos/virtio-gpio.h"
+#include "standard-headers/linux/virtio_gpio.h"
+#include "virtio-gpio-cases.h"
+
+#define HOST_TIMEOUT_US (30 * 1000 * 1000)
+
+typedef struct HostTest {
+    const char *opts;       /* gpio-host options after chip= */
+    const char *extra;      /* more command line */
+} HostTest;
+
+static const char *host_chip(void)
+{
+    return getenv("VGPIO_HOST_CHIP");
+}
+
+static void *host_before(GString *cmd_line, void *arg)
+{
+    const HostTest *ht = arg;
+
+    if (host_chip() && ht->opts) {
+        g_string_append_printf(cmd_line, " -object gpio-host,id=gpiobe0,"
+                               "chip=%s,%s %s ", host_chip(), ht->opts,
+                               ht->extra ?: "");
+    } else {
+        g_string_append(cmd_line, " " VGPIO_OBJECT " ");
+    }
+    return arg;
+}
+
+static bool host_start(VGpio *t, void *obj, QGuestAllocator *alloc)
+{
+    QVhostUserGPIO *gpio = obj;
+
+    if (!host_chip() || !getenv("VGPIO_SIM_DEV")) {
+        g_test_skip("no gpio-sim chip (VGPIO_HOST_CHIP, VGPIO_SIM_DEV)");
+        return false;
+    }
+    *t = (VGpio) {
+        .qts = global_qtest,
+        .vdev = gpio->vdev,
+        .reqq = gpio->queues[0],
+        .evtq = gpio->queues[1],
+        .alloc = alloc,
+        .id = "gpio0",
+    };
+    return true;
+}
+
+/* Run a shell command in the guest that holds the sim chip */
+static char *host_sh(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+static char *host_sh(const char *fmt, ...)
+{
+    g_autofree char *cmd = NULL;
+    g_autoptr(GError) err = NULL;
+    char *out = NULL;
+    int status;
+    va_list ap;
+
+    va_start(ap, fmt);
+    cmd = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_assert(g_spawn_command_line_sync(cmd, &out, NULL, &status, &err));
+    g_test_message("$ %s: %d: %s", cmd, status, out);
+    g_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    return g_strstrip(out);
+}
+
+static void sim_pull(unsigned offset, bool up)
+{
+    g_free(host_sh("gpio-sim.sh pull %s %u %s", getenv("VGPIO_SIM_DEV"),
+                   offset, up ? "pull-up" : "pull-down"));
+}
+
+static int sim_value(unsigned offset)
+{
+    g_autofree char *out = host_sh("gpio-sim.sh value %s %u",
+                                   getenv("VGPIO_SIM_DEV"), offset);
+
+    return atoi(out);
+}
+
+/* The host's gpioinfo says @what (input, output, ...) for @offset */
+static bool line_is(unsigned offset, const char *what)
+{
+    g_autofree char *info = host_sh("gpioinfo -c %s %u", host_chip(),
+                                    offset);
+    g_autofree char *re = g_strdup_printf("\\s%s(\\s|$)", what);
+
+    return g_regex_match_simple(re, info, G_REGEX_MULTILINE, 0);
+}
+
+static uint8_t req(VGpio *t, uint16_t type, uint16_t line, uint32_t value)
+{
+    uint8_t rvalue;
+    uint8_t status = vgpio_request(t, type, line, value, &rvalue);
+
+    return status == VIRTIO_GPIO_STATUS_OK ? rvalue : 0x80 | status;
+}
+
+#define ERR (0x80 | VIRTIO_GPIO_STATUS_ERR)
+
+static bool line_bool(VGpio *t, unsigned line, const char *key)
+{
+    QDict *info = vgpio_line_info(t, "gpio0", line);
+    bool v = qdict_get_bool(info, key);
+
+    qobject_unref(info);
+    return v;
+}
+
+static void wait_line_bool(VGpio *t, unsigned line, const char *key,
+                           bool value)
+{
+    gint64 deadline = g_get_monotonic_time() + HOST_TIMEOUT_US;
+
+    while (line_bool(t, line, key) != value) {
+        g_assert(g_get_monotonic_time() < deadline);
+        g_usleep(1000);
+    }
+}
+
+/* eventq buffers, one per line at a time */
+static uint64_t irq_req[256], irq_resp[256];
+
+static void irq_unmask(VGpio *t, uint16_t line)
+{
+    uint16_t r = cpu_to_le16(line);
+    uint64_t req_addr = guest_alloc(t->alloc, sizeof(r));
+    uint64_t resp_addr = guest_alloc(t->alloc, 1);
+    uint32_t head;
+
+    if (t->evtq->num_free < 2) {
+        qvirtqueue_reset_pool(t->evtq);
+    }
+    qtest_memwrite(t->qts, req_addr, &r, sizeof(r));
+    qtest_writeb(t->qts, resp_addr, 0xaa);
+    head = qvirtqueue_add(t->qts, t->evtq, req_addr, sizeof(r), false, true);
+    qvirtqueue_add(t->qts, t->evtq, resp_addr, 1, true, false);
+    g_assert_cmpuint(head, <, ARRAY_SIZE(irq_req));
+    irq_req[head] = req_addr;
+    irq_resp[head] = resp_addr;
+    qvirtqueue_kick(t->qts, t->vdev, t->evtq, head);
+}
+
+/* Wait for the queued eventq buffer to come back; return its status */
+static uint8_t irq_wait(VGpio *t)
+{
+    gint64 deadline = g_get_monotonic_time() + HOST_TIMEOUT_US;
+    uint32_t head, len;
+    uint8_t status;
+
+    while (!qvirtqueue_get_buf(t->qts, t->evtq, &head, &len)) {
+        g_assert(g_get_monotonic_time() < deadline);
+        g_usleep(1000);
+    }
+    g_assert_cmpuint(len, ==, 1);
+    status = qtest_readb(t->qts, irq_resp[head]);
+    guest_free(t->alloc, irq_req[head]);
+    guest_free(t->alloc, irq_resp[head]);
+    return status;
+}
+
+/* Unmask and check that the device keeps the buffer */
+static void irq_unmask_held(VGpio *t, uint16_t line)
+{
+    irq_unmask(t, line);
+    wait_line_bool(t, line, "irq-unmasked", true);
+}
+
+static void test_lines(void *obj, void *data, QGuestAllocator *alloc)
+{
+    VGpio t;
+    QDict *resp, *c;
+    QList *lines;
+    g_autofree char *info = NULL;
+    static const char *const names[] = { "led", "reset", NULL, NULL };
+    QListEntry *e;
+    int i = 0;
+
+    if (!host_start(&t, obj, alloc)) {
+        return;
+    }
+    resp = qtest_qmp(t.qts, "{'execute': 'query-gpio'}");
+    c = qobject_to(QDict, qlist_peek(qdict_get_qlist(resp, "return")));
+    g_assert_cmpstr(qdict_get_str(c, "type"), ==, "gpio-host");
+    lines = qdict_get_qlist(c, "lines");
+    QLIST_FOREACH_ENTRY(lines, e) {
+        QDict *l = qobject_to(QDict, qlist_entry_obj(e));
+
+        g_assert_cmpint(i, <, ARRAY_SIZE(names));
+        g_assert_cmpstr(qdict_get_try_str(l, "name"), ==, names[i]);
+        i++;
+    }
+    g_assert_cmpint(i, ==, 4);
+    qobject_unref(resp);
+
+    /* the host sees who holds which line (quoted if the line is named) */
+    info = host_sh("gpioinfo -c %s", host_chip());
+    g_assert(g_regex_match_simple("line +1:.*consumer=\"?qemu:gpiobe0", info,
+                                  G_REGEX_MULTILINE, 0));
+    g_assert(g_regex_match_simple("line +5:.*consumer=\"?qemu:gpiobe0", info,
+                                  G_REGEX_MULTILINE, 0));
+    g_assert_false(g_regex_match_simple("line +0:.*qemu:gpiobe0", info,
+                                        G_REGEX_MULTILINE, 0));
+    g_assert_false(g_regex_match_simple("line +2:.*qemu:gpiobe0", info,
+                                        G_REGEX_MULTILINE, 0));
+
+    /* guest line 1 is host line 3 */
+    sim_pull(3, true);
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 1, 0), ==, 1);
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 0, 0), ==, 0);
+    sim_pull(3, false);
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 1, 0), ==, 0);
+}
+
+static void test_outputs(void *obj, void *data, QGuestAllocator *alloc)
+{
+    VGpio t;
+
+    if (!host_start(&t, obj, alloc)) {
+        return;
+    }
+    sim_pull(1, false);
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 1), ==, 0);
+    g_assert_cmpint(sim_value(1), ==, 0);   /* not an output yet */
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
+                         VIRTIO_GPIO_DIRECTION_OUT), ==, 0);
+    g_assert_cmpint(sim_value(1), ==, 1);
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 0), ==, 0);
+    g_assert_cmpint(sim_value(1), ==, 0);
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 1), ==, 0);
+    g_assert_cmpint(sim_value(1), ==, 1);
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 1, 0), ==, 1);
+    /*
+     * An input again: the pull decides (gpio-sim applies it when the pull
+     * is set, not when the line becomes an input)
+     */
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
+                         VIRTIO_GPIO_DIRECTION_IN), ==, 0);
+    g_assert(line_is(1, "input"));
+    sim_pull(1, false);
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 1, 0), ==, 0);
+    /* a reset makes it an input too */
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 6,
+                         VIRTIO_GPIO_DIRECTION_OUT), ==, 0);
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_SET_VALUE, 6, 1), ==, 0);
+    g_assert_cmpint(sim_value(6), ==, 1);
+    g_assert(line_is(6, "output"));
+    qvirtio_reset(t.vdev);
+    g_assert(line_is(6, "input"));
+}
+
+static void test_inputs(void *obj, void *data, QGuestAllocator *alloc)
+{
+    VGpio t;
+    int i;
+
+    if (!host_start(&t, obj, alloc)) {
+        return;
+    }
+    for (i = 0; i < 3; i++) {
+        sim_pull(2, !(i & 1));
+        g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 2, 0), ==,
+                         !(i & 1));
+    }
+}
+
+/* Edge interrupts; @line of the guest is host offset @line too */
+static void test_irq_edge(void *obj, void *data, QGuestAllocator *alloc)
+{
+    VGpio t;
+
+    if (!host_start(&t, obj, alloc)) {
+        return;
+    }
+    /* rising: the falling edge before it does not count */
+    sim_pull(0, true);
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0,
+                         VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING), ==, 0);
+    irq_unmask_held(&t, 0);
+    sim_pull(0, false);
+    sim_pull(0, true);
+    g_assert_cmpuint(irq_wait(&t), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+    g_assert_false(line_bool(&t, 0, "irq-latched"));
+
+    /* masked: edges are latched, and collapse into one */
+    sim_pull(0, false);
+    sim_pull(0, true);
+    sim_pull(0, false);
+    sim_pull(0, true);
+    wait_line_bool(&t, 0, "irq-latched", true);
+    irq_unmask(&t, 0);
+    g_assert_cmpuint(irq_wait(&t), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+    irq_unmask_held(&t, 0);
+    g_assert_false(line_bool(&t, 0, "irq-latched"));
+
+    /* falling */
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0,
+                         VIRTIO_GPIO_IRQ_TYPE_NONE), ==, 0);
+    g_assert_cmpuint(irq_wait(&t), ==, VIRTIO_GPIO_IRQ_STATUS_INVALID);
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0,
+                         VIRTIO_GPIO_IRQ_TYPE_EDGE_FALLING), ==, 0);
+    irq_unmask_held(&t, 0);
+    sim_pull(0, false);
+    g_assert_cmpuint(irq_wait(&t), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+    irq_unmask_held(&t, 0);
+    sim_pull(0, true);
+    sim_pull(0, false);
+    g_assert_cmpuint(irq_wait(&t), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+
+    /* both */
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0,
+                         VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH), ==, 0);
+    irq_unmask_held(&t, 0);
+    sim_pull(0, true);
+    g_assert_cmpuint(irq_wait(&t), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+    irq_unmask_held(&t, 0);
+    sim_pull(0, false);
+    g_assert_cmpuint(irq_wait(&t), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+    irq_unmask_held(&t, 0);
+    g_assert_false(line_bool(&t, 0, "irq-latched"));
+}
+
+static void irq_level(VGpio *t, bool high)
+{
+    sim_pull(4, !high);
+    g_assert_cmpuint(req(t, VIRTIO_GPIO_MSG_IRQ_TYPE, 4, high ?
+                         VIRTIO_GPIO_IRQ_TYPE_LEVEL_HIGH :
+                         VIRTIO_GPIO_IRQ_TYPE_LEVEL_LOW), ==, 0);
+    irq_unmask_held(t, 4);
+    sim_pull(4, high);
+    g_assert_cmpuint(irq_wait(t), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+    /* still active: again on every unmask */
+    irq_unmask(t, 4);
+    g_assert_cmpuint(irq_wait(t), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+    sim_pull(4, !high);
+    irq_unmask_held(t, 4);
+    sim_pull(4, high);
+    g_assert_cmpuint(irq_wait(t), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+    sim_pull(4, !high);
+    g_assert_cmpuint(req(t, VIRTIO_GPIO_MSG_IRQ_TYPE, 4,
+                         VIRTIO_GPIO_IRQ_TYPE_NONE), ==, 0);
+}
+
+static void test_irq_level(void *obj, void *data, QGuestAllocator *alloc)
+{
+    VGpio t;
+
+    if (!host_start(&t, obj, alloc)) {
+        return;
+    }
+    irq_level(&t, true);
+    irq_level(&t, false);
+}
+
+/* input-only=2, read-only=reset (3) */
+static void test_access(void *obj, void *data, QGuestAllocator *alloc)
+{
+    VGpio t;
+
+    if (!host_start(&t, obj, alloc)) {
+        return;
+    }
+    sim_pull(2, true);
+    sim_pull(3, true);
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 2,
+                         VIRTIO_GPIO_DIRECTION_OUT), ==, ERR);
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_SET_VALUE, 2, 0), ==, ERR);
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 2, 0), ==, 1);
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 3,
+                         VIRTIO_GPIO_DIRECTION_OUT), ==, ERR);
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_SET_VALUE, 3, 0), ==, ERR);
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 3,
+                         VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH), ==, ERR);
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 3,
+                         VIRTIO_GPIO_DIRECTION_NONE), ==, 0);
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 3, 0), ==, 1);
+    g_assert_cmpint(sim_value(2), ==, 1);
+    g_assert_cmpint(sim_value(3), ==, 1);
+    sim_pull(3, false);
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 3, 0), ==, 0);
+}
+
+static void object_add_error(const char *args, const char *error)
+{
+    QDict *err = vgpio_qmp_error(global_qtest, "{'execute': 'object-add', "
+                                 "'arguments': {'qom-type': 'gpio-host', "
+                                 "'id': 'x', 'chip': %s, 'lines': [%s]}}",
+                                 host_chip(), args);
+
+    g_assert_cmpstr(qdict_get_str(err, "desc"), ==, error);
+    qobject_unref(err);
+}
+
+/* Errors at object creation that need a chip */
+static void test_errors(void *obj, void *data, QGuestAllocator *alloc)
+{
+    VGpio t;
+    g_autofree char *range = NULL, *busy = NULL, *name = NULL;
+    QDict *resp;
+
+    if (!host_start(&t, obj, alloc)) {
+        return;
+    }
+    range = g_strdup_printf("lines of GPIO chip '%s': line 8 is out of "
+                            "range (8 lines)", host_chip());
+    object_add_error("6-8", range);
+    name = g_strdup_printf("lines of GPIO chip '%s': no line is named "
+                           "'nosuch'", host_chip());
+    object_add_error("nosuch", name);
+    g_free(name);
+    /* gpiobe0 holds lines 0-2 */
+    busy = g_strdup_printf("line 2 of GPIO chip '%s' is busy: used by "
+                           "'qemu:gpiobe0'", host_chip());
+    object_add_error("4,2", busy);
+    /* a free line is fine, and its own consumer label shows */
+    resp = qtest_qmp(global_qtest, "{'execute': 'object-add', 'arguments': "
+                     "{'qom-type': 'gpio-host', 'id': 'x', 'chip': %s, "
+                     "'lines': ['reset', '7'], 'consumer': 'second'}}",
+                     host_chip());
+    g_assert(qdict_haskey(resp, "return"));
+    qobject_unref(resp);
+    g_free(host_sh("sh -c 'gpioinfo -c %s | grep -q \"line *7:.*second\"'",
+                   host_chip()));
+
+    /* the chip by its name (gpiochipN) and by its label */
+    name = g_path_get_basename(host_chip());
+    resp = qtest_qmp(global_qtest, "{'execute': 'object-add', 'arguments': "
+                     "{'qom-type': 'gpio-host', 'id': 'y', 'chip': %s, "
+                     "'lines': ['6']}}", name);
+    g_assert(qdict_haskey(resp, "return"));
+    qobject_unref(resp);
+    resp = qtest_qmp(global_qtest, "{'execute': 'object-add', 'arguments': "
+                     "{'qom-type': 'gpio-host', 'id': 'z', 'chip': %s, "
+                     "'lines': ['5']}}", getenv("VGPIO_SIM_DEV"));
+    g_assert(qdict_haskey(resp, "return"));
+    qobject_unref(resp);
+    g_free(host_sh("sh -c 'gpioinfo -c %s | grep -q \"line *5:.*qemu:z\"'",
+                   host_chip()));
+}
+
+/*
+ * The chip goes away under QEMU: requests fail, QEMU stays.  The last
+ * test: the chip comes back under a new number while QEMU holds the old.
+ */
+static void test_chip_gone(void *obj, void *data, QGuestAllocator *alloc)
+{
+    VGpio t;
+    g_autofree char *gone = NULL;
+    QDict *resp;
+
+    if (!host_start(&t, obj, alloc)) {
+        return;
+    }
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0,
+                         VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH), ==, 0);
+    gone = host_sh("sh -c 'echo 0 > /sys/kernel/config/gpio-sim/%s/live'",
+                   getenv("VGPIO_SIM_DEV"));
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 0, 0), ==, ERR);
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
+                         VIRTIO_GPIO_DIRECTION_OUT), ==, ERR);
+    /* refused: the line state is as it was */
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_GET_DIRECTION, 1, 0), ==,
+                     VIRTIO_GPIO_DIRECTION_IN);
+    resp = qtest_qmp(global_qtest, "{'execute': 'query-gpio'}");
+    g_assert(qdict_haskey(resp, "return"));
+    qobject_unref(resp);
+    g_free(host_sh("sh -c 'echo 1 > /sys/kernel/config/gpio-sim/%s/live'",
+                   getenv("VGPIO_SIM_DEV")));
+}
+
+/* QEMU runs as nobody (-run-with user=): the chip is root's */
+static void test_permission(void *obj, void *data, QGuestAllocator *alloc)
+{
+    VGpio t;
+    g_autofree char *error = NULL;
+
+    if (!host_start(&t, obj, alloc)) {
+        return;
+    }
+    g_free(host_sh("chmod 600 %s", host_chip()));
+    error = g_strdup_printf("cannot open GPIO chip '%s': Permission denied",
+                            host_chip());
+    object_add_error("7", error);
+    /* the lines it opened before it gave up root still work */
+    sim_pull(0, true);
+    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 0, 0), ==, 1);
+}
+
+/* Errors that need no chip; run wherever gpio-host is built */
+static void test_no_chip(void *obj, void *data, QGuestAllocator *alloc)
+{
+    static const struct {
+        const char *chip;
+        const char *error;
+    } bad[] = {
+        { "/dev/nonexistent", "no GPIO chip '/dev/nonexistent'" },
+        { "/dev/null", "'/dev/null' is not a GPIO chip: No such device" },
+        { "nosuchlabel", "no GPIO chip 'nosuchlabel' (not a path, a "
+          "gpiochipN name or the label of a chip)" },
+    };
+    QDict *resp = qtest_qmp(global_qtest, "{'execute': 'qom-list-types', "
+                            "'arguments': {'implements': 'gpio-backend'}}");
+    g_autoptr(GString) types = qobject_to_json(qdict_get(resp, "return"));
+    unsigned i;
+
+    qobject_unref(resp);
+    if (!strstr(types->str, "\"gpio-host\"")) {
+        g_test_skip("QEMU is built without libgpiod");
+        return;
+    }
+    for (i = 0; i < ARRAY_SIZE(bad); i++) {
+        QDict *err = vgpio_qmp_error(global_qtest, "{'execute': 'object-add',"
+                                     " 'arguments': {'qom-type': "
+                                     "'gpio-host', 'id': 'x', 'chip': %s, "
+                                     "'lines': ['0']}}", bad[i].chip);
+
+        g_assert_cmpstr(qdict_get_str(err, "desc"), ==, bad[i].error);
+        qobject_unref(err);
+    }
+}
+
+static const HostTest host_all = { .opts = "lines=0-7" };
+static const HostTest host_mapped = { .opts = "lines=1,,3-5" };
+static const HostTest host_access = {
+    .opts = "lines=0-7,input-only=2,read-only=reset",
+};
+static const HostTest host_some = { .opts = "lines=0-2" };
+static const HostTest host_nobody = {
+    .opts = "lines=0", .extra = "-run-with user=65534:65534",
+};
+static const HostTest host_none = { };
+
+static void register_virtio_gpio_host_test(void)
+{
+    QOSGraphTestOptions opts = {
+        .before = host_before,
+        .edge.extra_device_opts = "gpio=gpiobe0",
+    };
+
+    opts.arg = (void *)&host_mapped;
+    qos_add_test("host/lines", "virtio-gpio", test_lines, &opts);
+    opts.arg = (void *)&host_all;
+    qos_add_test("host/outputs", "virtio-gpio", test_outputs, &opts);
+    qos_add_test("host/inputs", "virtio-gpio", test_inputs, &opts);
+    qos_add_test("host/irq-edge", "virtio-gpio", test_irq_edge, &opts);
+    qos_add_test("host/irq-level", "virtio-gpio", test_irq_level, &opts);
+    opts.arg = (void *)&host_access;
+    qos_add_test("host/access", "virtio-gpio", test_access, &opts);
+    opts.arg = (void *)&host_some;
+    qos_add_test("host/errors", "virtio-gpio", test_errors, &opts);
+    opts.arg = (void *)&host_nobody;
+    qos_add_test("host/permission", "virtio-gpio", test_permission, &opts);
+    opts.arg = (void *)&host_none;
+    qos_add_test("host/no-chip", "virtio-gpio", test_no_chip, &opts);
+    opts.arg = (void *)&host_some;
+    qos_add_test("host/chip-gone", "virtio-gpio", test_chip_gone, &opts);
+}
+
+libqos_init(register_virtio_gpio_host_test);
