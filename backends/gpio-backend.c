@@ -545,8 +545,8 @@ static void gpio_backend_set_list(Object *obj, Visitor *v, const char *name,
     *field = list;
 }
 
-static void gpio_backend_class_add_list(ObjectClass *oc, const char *name,
-                                        size_t offset, const char *desc)
+void gpio_backend_class_add_list(ObjectClass *oc, const char *name,
+                                 size_t offset, const char *desc)
 {
     object_class_property_add(oc, name, "str list", gpio_backend_get_list,
                               gpio_backend_set_list, NULL,

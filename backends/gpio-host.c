@@ -18,7 +18,6 @@
 #include "qemu/error-report.h"
 #include "qemu/main-loop.h"
 #include "qapi/error.h"
-#include "qapi/qapi-visit-common.h"
 #include "qom/object.h"
 #include "system/gpio-backend.h"
 #include "trace.h"
@@ -424,30 +423,6 @@ static void gpio_host_set_consumer(Object *obj, const char *value,
     s->consumer = g_strdup(value);
 }
 
-static void gpio_host_get_lines(Object *obj, Visitor *v, const char *name,
-                                void *opaque, Error **errp)
-{
-    visit_type_strList(v, name, &GPIO_HOST(obj)->line_list, errp);
-}
-
-static void gpio_host_set_lines(Object *obj, Visitor *v, const char *name,
-                                void *opaque, Error **errp)
-{
-    GpioHost *s = GPIO_HOST(obj);
-    strList *list;
-
-    if (GPIO_BACKEND(obj)->opened) {
-        error_setg(errp, "property 'lines' cannot be set after the backend "
-                   "is opened");
-        return;
-    }
-    if (!visit_type_strList(v, name, &list, errp)) {
-        return;
-    }
-    qapi_free_strList(s->line_list);
-    s->line_list = list;
-}
-
 static void gpio_host_init(Object *obj)
 {
     GPIO_HOST(obj)->fd = -1;
@@ -489,9 +464,7 @@ static void gpio_host_class_init(ObjectClass *oc, void *data)
                                   gpio_host_set_chip);
     object_class_property_set_description(oc, "chip",
         "The GPIO chip: a path, a name (gpiochipN) or a label");
-    object_class_property_add(oc, "lines", "str list", gpio_host_get_lines,
-                              gpio_host_set_lines, NULL, NULL);
-    object_class_property_set_description(oc, "lines",
+    gpio_backend_class_add_list(oc, "lines", offsetof(GpioHost, line_list),
         "The chip's lines the guest gets, in order: offsets, ranges "
         "(first-last) or line names");
     object_class_property_add_str(oc, "consumer", gpio_host_get_consumer,

@@ -118,6 +118,13 @@ GArray *gpio_backend_parse_lines(strList *list, unsigned max,
  */
 void gpio_backend_class_add_ngpio(ObjectClass *oc);
 
+/*
+ * For subclasses: add a "str list" property @name stored in the strList *
+ * at @offset in the instance, which can be set until the backend is opened.
+ */
+void gpio_backend_class_add_list(ObjectClass *oc, const char *name,
+                                 size_t offset, const char *desc);
+
 /* For subclasses: the level of input @line changed outside QEMU */
 void gpio_backend_input_changed(GpioBackend *s, unsigned line, bool level);
 
