@@ -19,8 +19,15 @@ for p in "$TOP"/patches/*.patch; do
     git -C "$tree" -c user.name=vgpio -c user.email=vgpio@localhost am -q "$p"
     if [ ! -f "$tree/build/build.ninja" ]; then
         mkdir -p "$tree/build"
+        # --enable-libgpiod exists only from the patch that adds the option
         # shellcheck disable=SC2046
-        (cd "$tree/build" && ../configure $(grep -v '^#' "$TOP/project/configure-args") >/dev/null)
+        (cd "$tree/build" && ../configure $(grep -v -e '^#' -e '^--enable-libgpiod$' \
+            "$TOP/project/configure-args") >/dev/null)
+    fi
+    if grep -q "^option('libgpiod'" "$tree/meson_options.txt" &&
+       ! grep -q '^--enable-libgpiod$' "$tree/build/.libgpiod" 2>/dev/null; then
+        (cd "$tree/build" && pyvenv/bin/meson configure -Dlibgpiod=enabled >/dev/null)
+        echo "--enable-libgpiod" > "$tree/build/.libgpiod"
     fi
     echo "== patch $n: $(basename "$p")"
     ninja -C "$tree/build" qemu-system-x86_64 tests/qtest/qos-test >/dev/null
