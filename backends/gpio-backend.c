@@ -120,9 +120,8 @@ GArray *gpio_backend_parse_lines(strList *list, unsigned max,
     return g_steal_pointer(&out);
 }
 
-static int gpio_backend_lookup_name(void *opaque, const char *name)
+int gpio_backend_line_by_name(GpioBackend *s, const char *name)
 {
-    GpioBackend *s = opaque;
     unsigned i;
 
     for (i = 0; i < s->ngpio; i++) {
@@ -131,6 +130,11 @@ static int gpio_backend_lookup_name(void *opaque, const char *name)
         }
     }
     return -1;
+}
+
+static int gpio_backend_lookup_name(void *opaque, const char *name)
+{
+    return gpio_backend_line_by_name(opaque, name);
 }
 
 /* Give the lines of @list the access @access */
@@ -438,7 +442,7 @@ static bool gpio_backend_find_line(GpioBackend *s, bool has_line,
                                    uint16_t line, const char *name,
                                    unsigned *out, Error **errp)
 {
-    unsigned i;
+    int i;
 
     if (has_line == !!name) {
         error_setg(errp, "give either 'line' or 'name'");
@@ -449,14 +453,13 @@ static bool gpio_backend_find_line(GpioBackend *s, bool has_line,
         *out = line;
         return true;
     }
-    for (i = 0; i < s->ngpio; i++) {
-        if (!g_strcmp0(s->lines[i].name, name)) {
-            *out = i;
-            return true;
-        }
+    i = gpio_backend_line_by_name(s, name);
+    if (i < 0) {
+        error_setg(errp, "no line is named '%s'", name);
+        return false;
     }
-    error_setg(errp, "no line is named '%s'", name);
-    return false;
+    *out = i;
+    return true;
 }
 
 void qmp_gpio_set(const char *id, bool has_line, uint16_t line,

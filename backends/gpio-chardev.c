@@ -187,7 +187,7 @@ static bool gpio_chardev_parse_line(GpioChardev *s, const char *arg,
                                     unsigned *line)
 {
     GpioBackend *b = &s->parent;
-    unsigned i;
+    int i;
 
     if (g_ascii_isdigit(arg[0])) {
         if (qemu_strtoui(arg, NULL, 10, line) < 0) {
@@ -201,14 +201,13 @@ static bool gpio_chardev_parse_line(GpioChardev *s, const char *arg,
         }
         return true;
     }
-    for (i = 0; i < b->ngpio; i++) {
-        if (!g_strcmp0(b->lines[i].name, arg)) {
-            *line = i;
-            return true;
-        }
+    i = gpio_backend_line_by_name(b, arg);
+    if (i < 0) {
+        gpio_chardev_error(s, "no line is named '%s'", arg);
+        return false;
     }
-    gpio_chardev_error(s, "no line is named '%s'", arg);
-    return false;
+    *line = i;
+    return true;
 }
 
 static void gpio_chardev_cmd_set(GpioChardev *s, char **argv, int argc)

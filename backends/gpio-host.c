@@ -247,40 +247,30 @@ static int gpio_host_get_input(GpioBackend *b, unsigned line, bool *level)
     return 0;
 }
 
-/* Take the host's names, unless the user gave names */
-static void gpio_host_default_names(GpioHost *s, GArray *lines)
+/*
+ * One look at each chosen line: fail with a clear message if someone else
+ * holds it, and take the host's names unless the user gave names.
+ */
+static bool gpio_host_scan_lines(GpioHost *s, GArray *lines, Error **errp)
 {
+    bool take_names = !s->parent.names;
     strList **tail = &s->parent.names;
     unsigned i;
 
-    if (s->parent.names) {
-        return;
-    }
     for (i = 0; i < lines->len; i++) {
-        struct gpiod_line_info *info =
-            gpiod_chip_get_line_info(s->chip, g_array_index(lines, unsigned,
-                                                            i));
-        const char *name = info ? gpiod_line_info_get_name(info) : NULL;
-
-        QAPI_LIST_APPEND(tail, g_strdup(name ?: ""));
-        gpiod_line_info_free(info);
-    }
-}
-
-/* Fail with a clear message if a chosen line is held by someone else */
-static bool gpio_host_check_free(GpioHost *s, Error **errp)
-{
-    unsigned i;
-
-    for (i = 0; i < s->parent.ngpio; i++) {
-        struct gpiod_line_info *info =
-            gpiod_chip_get_line_info(s->chip, s->offsets[i]);
+        unsigned offset = g_array_index(lines, unsigned, i);
+        struct gpiod_line_info *info = gpiod_chip_get_line_info(s->chip,
+                                                                offset);
         bool used = info && gpiod_line_info_is_used(info);
 
         if (used) {
             error_setg(errp, "line %u of GPIO chip '%s' is busy: used by "
-                       "'%s'", s->offsets[i], s->chip_path,
+                       "'%s'", offset, s->chip_path,
                        gpiod_line_info_get_consumer(info) ?: "the kernel");
+        } else if (take_names) {
+            const char *name = info ? gpiod_line_info_get_name(info) : NULL;
+
+            QAPI_LIST_APPEND(tail, g_strdup(name ?: ""));
         }
         gpiod_line_info_free(info);
         if (used) {
@@ -343,8 +333,8 @@ static void gpio_host_open(GpioBackend *b, Error **errp)
         error_prepend(errp, "lines of GPIO chip '%s': ", s->chip_path);
         return;
     }
-    gpio_host_default_names(s, lines);
-    if (!gpio_backend_set_lines(b, lines->len, errp)) {
+    if (!gpio_host_scan_lines(s, lines, errp) ||
+        !gpio_backend_set_lines(b, lines->len, errp)) {
         return;
     }
     s->offsets = g_new(unsigned, lines->len);
@@ -355,9 +345,6 @@ static void gpio_host_open(GpioBackend *b, Error **errp)
     for (i = 0; i < lines->len; i++) {
         s->offsets[i] = g_array_index(lines, unsigned, i);
         s->line_of[s->offsets[i]] = i;
-    }
-    if (!gpio_host_check_free(s, errp)) {
-        return;
     }
     gpio_host_read_only_state(s);
 

@@ -102,6 +102,9 @@ struct GpioBackend {
  */
 bool gpio_backend_set_lines(GpioBackend *s, unsigned ngpio, Error **errp);
 
+/* The number of the line named @name, or -1 */
+int gpio_backend_line_by_name(GpioBackend *s, const char *name);
+
 /*
  * Parse a list of lines: each element holds comma-separated line numbers,
  * ranges "first-last" or, if @lookup is given, names that @lookup turns
