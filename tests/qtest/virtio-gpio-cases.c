@@ -17,7 +17,6 @@
 
 #define VGPIO_TIMEOUT_US (10 * 1000 * 1000)
 #define VGPIO_MAX_DESC 1024
-#define IRQ_HELD (-1)
 
 /* The response buffer and line of each eventq buffer, by descriptor head */
 static uint64_t irq_req[VGPIO_MAX_DESC];
@@ -77,21 +76,32 @@ uint8_t vgpio_request(VGpio *t, uint16_t type, uint16_t line, uint32_t value,
     return resp[0];
 }
 
-static void vgpio_req_ok(VGpio *t, uint16_t type, uint16_t line,
-                         uint32_t value)
+void vgpio_req_ok(VGpio *t, uint16_t type, uint16_t line, uint32_t value)
 {
     g_assert_cmpuint(vgpio_request(t, type, line, value, NULL), ==,
                      VIRTIO_GPIO_STATUS_OK);
 }
 
-static void vgpio_req_err(VGpio *t, uint16_t type, uint16_t line,
-                          uint32_t value)
+void vgpio_req_err(VGpio *t, uint16_t type, uint16_t line, uint32_t value)
 {
     g_assert_cmpuint(vgpio_request(t, type, line, value, NULL), ==,
                      VIRTIO_GPIO_STATUS_ERR);
 }
 
-static uint8_t vgpio_get(VGpio *t, uint16_t type, uint16_t line)
+void vgpio_init_node(VGpio *t, QTestState *qts, QVhostUserGPIO *gpio,
+                     QGuestAllocator *alloc)
+{
+    *t = (VGpio) {
+        .qts = qts,
+        .vdev = gpio->vdev,
+        .reqq = gpio->queues[0],
+        .evtq = gpio->queues[1],
+        .alloc = alloc,
+        .id = "gpio0",
+    };
+}
+
+uint8_t vgpio_get(VGpio *t, uint16_t type, uint16_t line)
 {
     uint8_t value;
 
@@ -167,7 +177,7 @@ QDict *vgpio_line_info(VGpio *t, const char *id, unsigned line)
     return info;
 }
 
-static bool vgpio_line_bool(VGpio *t, unsigned line, const char *key)
+bool vgpio_line_bool(VGpio *t, unsigned line, const char *key)
 {
     QDict *info = vgpio_line_info(t, t->id, line);
     bool v = qdict_get_bool(info, key);
@@ -185,7 +195,7 @@ static char *vgpio_line_str(VGpio *t, unsigned line, const char *key)
     return v;
 }
 
-static void vgpio_irq_queue(VGpio *t, uint16_t line)
+void vgpio_irq_queue(VGpio *t, uint16_t line)
 {
     uint16_t req = cpu_to_le16(line);
     uint64_t req_addr = guest_alloc(t->alloc, sizeof(req));
@@ -221,7 +231,7 @@ static bool vgpio_irq_next(VGpio *t, unsigned *line, uint8_t *status)
 }
 
 /* Wait for an eventq buffer of @line to come back; return its status */
-static uint8_t vgpio_irq_wait(VGpio *t, unsigned line)
+uint8_t vgpio_irq_wait(VGpio *t, unsigned line)
 {
     gint64 deadline = g_get_monotonic_time() + VGPIO_TIMEOUT_US;
     unsigned got;
@@ -239,10 +249,10 @@ static uint8_t vgpio_irq_wait(VGpio *t, unsigned line)
 
 /*
  * Queue a buffer for @line and wait until the device has taken it:
- * IRQ_HELD if it keeps it (the irq is unmasked), else the status it came
+ * VGPIO_IRQ_HELD if it keeps it (the irq is unmasked), else the status it came
  * back with.
  */
-static int vgpio_irq_unmask(VGpio *t, unsigned line)
+int vgpio_irq_unmask(VGpio *t, unsigned line)
 {
     gint64 deadline = g_get_monotonic_time() + VGPIO_TIMEOUT_US;
 
@@ -256,7 +266,7 @@ static int vgpio_irq_unmask(VGpio *t, unsigned line)
             return status;
         }
         if (vgpio_line_bool(t, line, "irq-unmasked")) {
-            return IRQ_HELD;
+            return VGPIO_IRQ_HELD;
         }
         g_assert(g_get_monotonic_time() < deadline);
         g_usleep(1000);
@@ -286,7 +296,7 @@ static void vgpio_irq_setup(VGpio *t, unsigned line, uint32_t type,
     vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_DIRECTION, line,
                  VIRTIO_GPIO_DIRECTION_IN);
     vgpio_irq_enable(t, line, type);
-    g_assert_cmpint(vgpio_irq_unmask(t, line), ==, IRQ_HELD);
+    g_assert_cmpint(vgpio_irq_unmask(t, line), ==, VGPIO_IRQ_HELD);
 }
 
 static void test_config(VGpio *t)
@@ -500,7 +510,7 @@ static void test_irq_edge(VGpio *t)
         if (types[i].rising) {
             g_assert_cmpuint(vgpio_irq_wait(t, 0), ==,
                              VIRTIO_GPIO_IRQ_STATUS_VALID);
-            g_assert_cmpint(vgpio_irq_unmask(t, 0), ==, IRQ_HELD);
+            g_assert_cmpint(vgpio_irq_unmask(t, 0), ==, VGPIO_IRQ_HELD);
         } else {
             vgpio_irq_none(t);
         }
@@ -528,7 +538,7 @@ static void test_irq_edge(VGpio *t)
         g_assert_cmpint(vgpio_irq_unmask(t, 0), ==,
                         VIRTIO_GPIO_IRQ_STATUS_VALID);
         g_assert_false(vgpio_line_bool(t, 0, "irq-latched"));
-        g_assert_cmpint(vgpio_irq_unmask(t, 0), ==, IRQ_HELD);
+        g_assert_cmpint(vgpio_irq_unmask(t, 0), ==, VGPIO_IRQ_HELD);
 
         /* disabling gives the buffer back */
         vgpio_irq_enable(t, 0, VIRTIO_GPIO_IRQ_TYPE_NONE);
@@ -549,7 +559,7 @@ static void test_irq_level(VGpio *t)
     /* not latched while masked */
     vgpio_gpio_set(t, t->id, 2, false);
     g_assert_false(vgpio_line_bool(t, 2, "irq-latched"));
-    g_assert_cmpint(vgpio_irq_unmask(t, 2), ==, IRQ_HELD);
+    g_assert_cmpint(vgpio_irq_unmask(t, 2), ==, VGPIO_IRQ_HELD);
     vgpio_irq_none(t);
     vgpio_irq_enable(t, 2, VIRTIO_GPIO_IRQ_TYPE_NONE);
     g_assert_cmpuint(vgpio_irq_wait(t, 2), ==,
@@ -560,7 +570,7 @@ static void test_irq_level(VGpio *t)
     vgpio_irq_enable(t, 2, VIRTIO_GPIO_IRQ_TYPE_LEVEL_LOW);
     g_assert_cmpint(vgpio_irq_unmask(t, 2), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
     vgpio_gpio_set(t, t->id, 2, true);
-    g_assert_cmpint(vgpio_irq_unmask(t, 2), ==, IRQ_HELD);
+    g_assert_cmpint(vgpio_irq_unmask(t, 2), ==, VGPIO_IRQ_HELD);
     vgpio_gpio_set(t, t->id, 2, true);
     vgpio_irq_none(t);
     vgpio_gpio_set(t, t->id, 2, false);
@@ -569,7 +579,7 @@ static void test_irq_level(VGpio *t)
     vgpio_gpio_set(t, t->id, 2, true);
     vgpio_gpio_set(t, t->id, 2, false);
     vgpio_gpio_set(t, t->id, 2, true);
-    g_assert_cmpint(vgpio_irq_unmask(t, 2), ==, IRQ_HELD);
+    g_assert_cmpint(vgpio_irq_unmask(t, 2), ==, VGPIO_IRQ_HELD);
     /* a new trigger that is active at once fires at once */
     vgpio_irq_enable(t, 2, VIRTIO_GPIO_IRQ_TYPE_LEVEL_HIGH);
     g_assert_cmpuint(vgpio_irq_wait(t, 2), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
@@ -644,7 +654,7 @@ static void test_irq_invalid(VGpio *t)
     vgpio_irq_enable(t, 4, VIRTIO_GPIO_IRQ_TYPE_NONE);
     g_assert_false(vgpio_line_bool(t, 4, "irq-latched"));
     vgpio_irq_enable(t, 4, VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING);
-    g_assert_cmpint(vgpio_irq_unmask(t, 4), ==, IRQ_HELD);
+    g_assert_cmpint(vgpio_irq_unmask(t, 4), ==, VGPIO_IRQ_HELD);
 
     /* no irq on an output; no output while an irq is enabled */
     vgpio_req_err(t, VIRTIO_GPIO_MSG_SET_DIRECTION, 4,

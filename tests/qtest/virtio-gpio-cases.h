@@ -12,7 +12,9 @@
 
 #include "libqtest.h"
 #include "libqos/virtio.h"
+#include "libqos/virtio-gpio.h"
 #include "libqos/libqos-malloc.h"
+#include "standard-headers/linux/virtio_gpio.h"
 
 /*
  * Every case runs against this device: a gpio-dummy backend "gpiobe0"
@@ -50,8 +52,30 @@ typedef struct VGpioCase {
 extern const VGpioCase vgpio_cases[];
 
 /* Helpers */
+
+/* @t for the device of a libqos node, with the device id "gpio0" */
+void vgpio_init_node(VGpio *t, QTestState *qts, QVhostUserGPIO *gpio,
+                     QGuestAllocator *alloc);
+/* One request: its status; the value of the response in @rvalue */
 uint8_t vgpio_request(VGpio *t, uint16_t type, uint16_t line, uint32_t value,
                       uint8_t *rvalue);
+/* One request that must succeed or fail; vgpio_get returns its value */
+void vgpio_req_ok(VGpio *t, uint16_t type, uint16_t line, uint32_t value);
+void vgpio_req_err(VGpio *t, uint16_t type, uint16_t line, uint32_t value);
+uint8_t vgpio_get(VGpio *t, uint16_t type, uint16_t line);
+/* A boolean of query-gpio for line @line of t->id */
+bool vgpio_line_bool(VGpio *t, unsigned line, const char *key);
+
+/* Queue an eventq buffer for @line (unmask its irq) */
+void vgpio_irq_queue(VGpio *t, uint16_t line);
+/* Wait for an eventq buffer of @line to come back; return its status */
+uint8_t vgpio_irq_wait(VGpio *t, unsigned line);
+/*
+ * Queue a buffer for @line and wait until the device has taken it:
+ * VGPIO_IRQ_HELD if it keeps it, else the status it came back with.
+ */
+#define VGPIO_IRQ_HELD (-1)
+int vgpio_irq_unmask(VGpio *t, unsigned line);
 /* Set the input level of @line of @id, through t->set_input if it is t's */
 void vgpio_gpio_set(VGpio *t, const char *id, unsigned line, bool value);
 QDict *vgpio_line_info(VGpio *t, const char *id, unsigned line);

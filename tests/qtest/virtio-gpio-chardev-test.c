@@ -16,7 +16,6 @@
 #include "qobject/qdict.h"
 #include "libqos/qgraph.h"
 #include "libqos/virtio-gpio.h"
-#include "standard-headers/linux/virtio_gpio.h"
 #include "virtio-gpio-cases.h"
 
 #define PEER_TIMEOUT_MS 10000
@@ -190,19 +189,11 @@ static void chardev_cleanup(void *opaque)
 static ChardevTest *chardev_start(VGpio *t, void *obj, void *data,
                                   QGuestAllocator *alloc)
 {
-    QVhostUserGPIO *gpio = obj;
     ChardevTest *ct = data;
 
     g_test_queue_destroy(chardev_cleanup, ct);
-    *t = (VGpio) {
-        .qts = global_qtest,
-        .vdev = gpio->vdev,
-        .reqq = gpio->queues[0],
-        .evtq = gpio->queues[1],
-        .alloc = alloc,
-        .id = "gpio0",
-        .opaque = ct,
-    };
+    vgpio_init_node(t, global_qtest, obj, alloc);
+    t->opaque = ct;
     peer_connect(&ct->peer, ct->path);
     peer_greeting(&ct->peer, NULL);
     return ct;
@@ -236,21 +227,6 @@ static void chardev_run_case(void *obj, void *data, QGuestAllocator *alloc)
     ct->c->fn(&t);
 }
 
-static void vgpio_ok(VGpio *t, uint16_t type, uint16_t line, uint32_t value)
-{
-    g_assert_cmpuint(vgpio_request(t, type, line, value, NULL), ==,
-                     VIRTIO_GPIO_STATUS_OK);
-}
-
-static uint8_t vgpio_value(VGpio *t, uint16_t line)
-{
-    uint8_t value;
-
-    g_assert_cmpuint(vgpio_request(t, VIRTIO_GPIO_MSG_GET_VALUE, line, 0,
-                                   &value), ==, VIRTIO_GPIO_STATUS_OK);
-    return value;
-}
-
 /* Inputs set by the peer are what the guest reads; SET/GET replies */
 static void test_inputs(void *obj, void *data, QGuestAllocator *alloc)
 {
@@ -260,13 +236,13 @@ static void test_inputs(void *obj, void *data, QGuestAllocator *alloc)
     QDict *info;
     unsigned i;
 
-    g_assert_cmpuint(vgpio_value(&t, 0), ==, 0);
+    g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 0), ==, 0);
     peer_cmd(p, "SET 0 1\n", "OK");
-    g_assert_cmpuint(vgpio_value(&t, 0), ==, 1);
+    g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 0), ==, 1);
     peer_cmd(p, "set button 0\r\n", "OK");
-    g_assert_cmpuint(vgpio_value(&t, 0), ==, 0);
+    g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 0), ==, 0);
     peer_cmd(p, "SET 7 1\n", "OK");
-    g_assert_cmpuint(vgpio_value(&t, 7), ==, 1);
+    g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 7), ==, 1);
     info = vgpio_line_info(&t, "gpio0", 7);
     g_assert_true(qdict_get_bool(info, "input"));
     qobject_unref(info);
@@ -282,10 +258,11 @@ static void test_inputs(void *obj, void *data, QGuestAllocator *alloc)
     }
     peer_expect(p, "OK");
     /* an output drives its own value; its input level is kept for later */
-    vgpio_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 7, VIRTIO_GPIO_DIRECTION_OUT);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 7,
+                 VIRTIO_GPIO_DIRECTION_OUT);
     peer_expect(p, "DIR 7 out");
     peer_cmd(p, "SET 7 1\n", "OK");
-    g_assert_cmpuint(vgpio_value(&t, 7), ==, 0);
+    g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 7), ==, 0);
 
     /* the monitor does not set the lines of a peer */
     info = qtest_qmp(global_qtest, "{'execute': 'gpio-set', 'arguments': "
@@ -303,16 +280,18 @@ static void test_guest_changes(void *obj, void *data, QGuestAllocator *alloc)
     ChardevTest *ct = chardev_start(&t, obj, data, alloc);
     Peer *p = &ct->peer;
 
-    vgpio_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 1);
-    vgpio_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1, VIRTIO_GPIO_DIRECTION_OUT);
-    vgpio_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 0);
-    vgpio_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 0);     /* no change */
-    vgpio_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 1);
-    vgpio_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0,
-             VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH);
-    vgpio_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 2,
-             VIRTIO_GPIO_IRQ_TYPE_LEVEL_LOW);
-    vgpio_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 0, VIRTIO_GPIO_DIRECTION_NONE);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 1);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
+                 VIRTIO_GPIO_DIRECTION_OUT);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 0);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 0);     /* no change */
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 1);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0,
+                 VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 2,
+                 VIRTIO_GPIO_IRQ_TYPE_LEVEL_LOW);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 0,
+                 VIRTIO_GPIO_DIRECTION_NONE);
     /* refused requests change nothing and say nothing */
     g_assert_cmpuint(vgpio_request(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 1,
                                    VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING, NULL),
@@ -354,17 +333,19 @@ static void test_reconnect(void *obj, void *data, QGuestAllocator *alloc)
     int i;
 
     peer_cmd(p, "SET 0 1\nSET 2 1\n", "OK|OK");
-    vgpio_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 1);
-    vgpio_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1, VIRTIO_GPIO_DIRECTION_OUT);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 1);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
+                 VIRTIO_GPIO_DIRECTION_OUT);
     peer_close(p);
 
     /* no peer: the lines keep their levels, the guest goes on */
-    g_assert_cmpuint(vgpio_value(&t, 0), ==, 1);
-    g_assert_cmpuint(vgpio_value(&t, 2), ==, 1);
-    vgpio_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 0);
-    vgpio_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 5, VIRTIO_GPIO_DIRECTION_NONE);
-    vgpio_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0,
-             VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING);
+    g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 0), ==, 1);
+    g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 2), ==, 1);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 0);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 5,
+                 VIRTIO_GPIO_DIRECTION_NONE);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0,
+                 VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING);
 
     /* several times: nothing piles up between connections */
     for (i = 0; i < 3; i++) {
@@ -376,8 +357,8 @@ static void test_reconnect(void *obj, void *data, QGuestAllocator *alloc)
     peer_connect(p, ct->path);
     peer_greeting(p, states);
     peer_cmd(p, "SET 2 0\n", "OK");
-    g_assert_cmpuint(vgpio_value(&t, 2), ==, 0);
-    vgpio_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 1);
+    g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 2), ==, 0);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 1);
     peer_expect(p, "VALUE 1 1");
 }
 
@@ -449,7 +430,7 @@ static void test_bad_input(void *obj, void *data, QGuestAllocator *alloc)
     peer_sends(p, "ET 0");
     peer_expect_nothing(p);
     peer_cmd(p, " 1\n", "OK");
-    g_assert_cmpuint(vgpio_value(&t, 0), ==, 1);
+    g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 0), ==, 1);
     /* blank lines are no commands */
     peer_cmd(p, "\n\n \t\r\n\r\nSET 0 0\n", "OK");
 
@@ -464,7 +445,7 @@ static void test_bad_input(void *obj, void *data, QGuestAllocator *alloc)
     info = vgpio_line_info(&t, "gpio0", 0);
     g_assert_false(qdict_get_bool(info, "input"));
     qobject_unref(info);
-    g_assert_cmpuint(vgpio_value(&t, 0), ==, 0);
+    g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 0), ==, 0);
 }
 
 /*
@@ -489,7 +470,7 @@ static void test_slow_peer(void *obj, void *data, QGuestAllocator *alloc)
             /* libqos does not recycle descriptors; ours are all done */
             qvirtqueue_reset_pool(t.reqq);
         }
-        vgpio_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0, type);
+        vgpio_req_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0, type);
         if (i == n / 2) {
             /* commands wait while the peer is behind: not lost */
             peer_sends(p, "GET 1\nSET 3 1\n");
@@ -497,7 +478,8 @@ static void test_slow_peer(void *obj, void *data, QGuestAllocator *alloc)
     }
     g_assert_cmpuint(type, ==, VIRTIO_GPIO_IRQ_TYPE_EDGE_FALLING);
     /* the guest's last change is there, for QEMU and the guest */
-    vgpio_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1, VIRTIO_GPIO_DIRECTION_OUT);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
+                 VIRTIO_GPIO_DIRECTION_OUT);
 
     /* now read: events in order, OVERFLOW + the state, and the replies */
     for (;;) {
@@ -539,10 +521,10 @@ static void test_slow_peer(void *obj, void *data, QGuestAllocator *alloc)
                    events);
     g_assert_cmpuint(events, >=, 2);
     g_assert_cmpuint(events, <, n);
-    g_assert_cmpuint(vgpio_value(&t, 3), ==, 1);
+    g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 3), ==, 1);
 
     /* back to normal */
-    vgpio_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0, VIRTIO_GPIO_IRQ_TYPE_NONE);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0, VIRTIO_GPIO_IRQ_TYPE_NONE);
     peer_expect(p, "IRQ 0 none");
     peer_expect_nothing(p);
 }

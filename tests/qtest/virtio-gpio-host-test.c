@@ -54,20 +54,11 @@ static void *host_before(GString *cmd_line, void *arg)
 
 static bool host_start(VGpio *t, void *obj, QGuestAllocator *alloc)
 {
-    QVhostUserGPIO *gpio = obj;
-
     if (!host_chip() || !getenv("VGPIO_SIM_DEV")) {
         g_test_skip("no gpio-sim chip (VGPIO_HOST_CHIP, VGPIO_SIM_DEV)");
         return false;
     }
-    *t = (VGpio) {
-        .qts = global_qtest,
-        .vdev = gpio->vdev,
-        .reqq = gpio->queues[0],
-        .evtq = gpio->queues[1],
-        .alloc = alloc,
-        .id = "gpio0",
-    };
+    vgpio_init_node(t, global_qtest, obj, alloc);
     return true;
 }
 
@@ -114,82 +105,15 @@ static bool line_is(unsigned offset, const char *what)
     return g_regex_match_simple(re, info, G_REGEX_MULTILINE, 0);
 }
 
-static uint8_t req(VGpio *t, uint16_t type, uint16_t line, uint32_t value)
-{
-    uint8_t rvalue;
-    uint8_t status = vgpio_request(t, type, line, value, &rvalue);
-
-    return status == VIRTIO_GPIO_STATUS_OK ? rvalue : 0x80 | status;
-}
-
-#define ERR (0x80 | VIRTIO_GPIO_STATUS_ERR)
-
-static bool line_bool(VGpio *t, unsigned line, const char *key)
-{
-    QDict *info = vgpio_line_info(t, "gpio0", line);
-    bool v = qdict_get_bool(info, key);
-
-    qobject_unref(info);
-    return v;
-}
-
 static void wait_line_bool(VGpio *t, unsigned line, const char *key,
                            bool value)
 {
     gint64 deadline = g_get_monotonic_time() + HOST_TIMEOUT_US;
 
-    while (line_bool(t, line, key) != value) {
+    while (vgpio_line_bool(t, line, key) != value) {
         g_assert(g_get_monotonic_time() < deadline);
         g_usleep(1000);
     }
-}
-
-/* eventq buffers, one per line at a time */
-static uint64_t irq_req[256], irq_resp[256];
-
-static void irq_unmask(VGpio *t, uint16_t line)
-{
-    uint16_t r = cpu_to_le16(line);
-    uint64_t req_addr = guest_alloc(t->alloc, sizeof(r));
-    uint64_t resp_addr = guest_alloc(t->alloc, 1);
-    uint32_t head;
-
-    if (t->evtq->num_free < 2) {
-        qvirtqueue_reset_pool(t->evtq);
-    }
-    qtest_memwrite(t->qts, req_addr, &r, sizeof(r));
-    qtest_writeb(t->qts, resp_addr, 0xaa);
-    head = qvirtqueue_add(t->qts, t->evtq, req_addr, sizeof(r), false, true);
-    qvirtqueue_add(t->qts, t->evtq, resp_addr, 1, true, false);
-    g_assert_cmpuint(head, <, ARRAY_SIZE(irq_req));
-    irq_req[head] = req_addr;
-    irq_resp[head] = resp_addr;
-    qvirtqueue_kick(t->qts, t->vdev, t->evtq, head);
-}
-
-/* Wait for the queued eventq buffer to come back; return its status */
-static uint8_t irq_wait(VGpio *t)
-{
-    gint64 deadline = g_get_monotonic_time() + HOST_TIMEOUT_US;
-    uint32_t head, len;
-    uint8_t status;
-
-    while (!qvirtqueue_get_buf(t->qts, t->evtq, &head, &len)) {
-        g_assert(g_get_monotonic_time() < deadline);
-        g_usleep(1000);
-    }
-    g_assert_cmpuint(len, ==, 1);
-    status = qtest_readb(t->qts, irq_resp[head]);
-    guest_free(t->alloc, irq_req[head]);
-    guest_free(t->alloc, irq_resp[head]);
-    return status;
-}
-
-/* Unmask and check that the device keeps the buffer */
-static void irq_unmask_held(VGpio *t, uint16_t line)
-{
-    irq_unmask(t, line);
-    wait_line_bool(t, line, "irq-unmasked", true);
 }
 
 static void test_lines(void *obj, void *data, QGuestAllocator *alloc)
@@ -232,10 +156,10 @@ static void test_lines(void *obj, void *data, QGuestAllocator *alloc)
 
     /* guest line 1 is host line 3 */
     sim_pull(3, true);
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 1, 0), ==, 1);
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 0, 0), ==, 0);
+    g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 1), ==, 1);
+    g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 0), ==, 0);
     sim_pull(3, false);
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 1, 0), ==, 0);
+    g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 1), ==, 0);
 }
 
 static void test_outputs(void *obj, void *data, QGuestAllocator *alloc)
@@ -246,29 +170,29 @@ static void test_outputs(void *obj, void *data, QGuestAllocator *alloc)
         return;
     }
     sim_pull(1, false);
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 1), ==, 0);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 1);
     g_assert_cmpint(sim_value(1), ==, 0);   /* not an output yet */
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
-                         VIRTIO_GPIO_DIRECTION_OUT), ==, 0);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
+                 VIRTIO_GPIO_DIRECTION_OUT);
     g_assert_cmpint(sim_value(1), ==, 1);
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 0), ==, 0);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 0);
     g_assert_cmpint(sim_value(1), ==, 0);
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 1), ==, 0);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 1);
     g_assert_cmpint(sim_value(1), ==, 1);
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 1, 0), ==, 1);
+    g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 1), ==, 1);
     /*
      * An input again: the pull decides (gpio-sim applies it when the pull
      * is set, not when the line becomes an input)
      */
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
-                         VIRTIO_GPIO_DIRECTION_IN), ==, 0);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
+                 VIRTIO_GPIO_DIRECTION_IN);
     g_assert(line_is(1, "input"));
     sim_pull(1, false);
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 1, 0), ==, 0);
+    g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 1), ==, 0);
     /* a reset makes it an input too */
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 6,
-                         VIRTIO_GPIO_DIRECTION_OUT), ==, 0);
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_SET_VALUE, 6, 1), ==, 0);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 6,
+                 VIRTIO_GPIO_DIRECTION_OUT);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 6, 1);
     g_assert_cmpint(sim_value(6), ==, 1);
     g_assert(line_is(6, "output"));
     qvirtio_reset(t.vdev);
@@ -285,7 +209,7 @@ static void test_inputs(void *obj, void *data, QGuestAllocator *alloc)
     }
     for (i = 0; i < 3; i++) {
         sim_pull(2, !(i & 1));
-        g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 2, 0), ==,
+        g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 2), ==,
                          !(i & 1));
     }
 }
@@ -300,13 +224,13 @@ static void test_irq_edge(void *obj, void *data, QGuestAllocator *alloc)
     }
     /* rising: the falling edge before it does not count */
     sim_pull(0, true);
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0,
-                         VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING), ==, 0);
-    irq_unmask_held(&t, 0);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0,
+                 VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING);
+    g_assert_cmpint(vgpio_irq_unmask(&t, 0), ==, VGPIO_IRQ_HELD);
     sim_pull(0, false);
     sim_pull(0, true);
-    g_assert_cmpuint(irq_wait(&t), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
-    g_assert_false(line_bool(&t, 0, "irq-latched"));
+    g_assert_cmpuint(vgpio_irq_wait(&t, 0), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+    g_assert_false(vgpio_line_bool(&t, 0, "irq-latched"));
 
     /* masked: edges are latched, and collapse into one */
     sim_pull(0, false);
@@ -314,57 +238,55 @@ static void test_irq_edge(void *obj, void *data, QGuestAllocator *alloc)
     sim_pull(0, false);
     sim_pull(0, true);
     wait_line_bool(&t, 0, "irq-latched", true);
-    irq_unmask(&t, 0);
-    g_assert_cmpuint(irq_wait(&t), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
-    irq_unmask_held(&t, 0);
-    g_assert_false(line_bool(&t, 0, "irq-latched"));
+    vgpio_irq_queue(&t, 0);
+    g_assert_cmpuint(vgpio_irq_wait(&t, 0), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+    g_assert_cmpint(vgpio_irq_unmask(&t, 0), ==, VGPIO_IRQ_HELD);
+    g_assert_false(vgpio_line_bool(&t, 0, "irq-latched"));
 
     /* falling */
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0,
-                         VIRTIO_GPIO_IRQ_TYPE_NONE), ==, 0);
-    g_assert_cmpuint(irq_wait(&t), ==, VIRTIO_GPIO_IRQ_STATUS_INVALID);
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0,
-                         VIRTIO_GPIO_IRQ_TYPE_EDGE_FALLING), ==, 0);
-    irq_unmask_held(&t, 0);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0, VIRTIO_GPIO_IRQ_TYPE_NONE);
+    g_assert_cmpuint(vgpio_irq_wait(&t, 0), ==, VIRTIO_GPIO_IRQ_STATUS_INVALID);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0,
+                 VIRTIO_GPIO_IRQ_TYPE_EDGE_FALLING);
+    g_assert_cmpint(vgpio_irq_unmask(&t, 0), ==, VGPIO_IRQ_HELD);
     sim_pull(0, false);
-    g_assert_cmpuint(irq_wait(&t), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
-    irq_unmask_held(&t, 0);
+    g_assert_cmpuint(vgpio_irq_wait(&t, 0), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+    g_assert_cmpint(vgpio_irq_unmask(&t, 0), ==, VGPIO_IRQ_HELD);
     sim_pull(0, true);
     sim_pull(0, false);
-    g_assert_cmpuint(irq_wait(&t), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+    g_assert_cmpuint(vgpio_irq_wait(&t, 0), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
 
     /* both */
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0,
-                         VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH), ==, 0);
-    irq_unmask_held(&t, 0);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0,
+                 VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH);
+    g_assert_cmpint(vgpio_irq_unmask(&t, 0), ==, VGPIO_IRQ_HELD);
     sim_pull(0, true);
-    g_assert_cmpuint(irq_wait(&t), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
-    irq_unmask_held(&t, 0);
+    g_assert_cmpuint(vgpio_irq_wait(&t, 0), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+    g_assert_cmpint(vgpio_irq_unmask(&t, 0), ==, VGPIO_IRQ_HELD);
     sim_pull(0, false);
-    g_assert_cmpuint(irq_wait(&t), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
-    irq_unmask_held(&t, 0);
-    g_assert_false(line_bool(&t, 0, "irq-latched"));
+    g_assert_cmpuint(vgpio_irq_wait(&t, 0), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+    g_assert_cmpint(vgpio_irq_unmask(&t, 0), ==, VGPIO_IRQ_HELD);
+    g_assert_false(vgpio_line_bool(&t, 0, "irq-latched"));
 }
 
 static void irq_level(VGpio *t, bool high)
 {
     sim_pull(4, !high);
-    g_assert_cmpuint(req(t, VIRTIO_GPIO_MSG_IRQ_TYPE, 4, high ?
-                         VIRTIO_GPIO_IRQ_TYPE_LEVEL_HIGH :
-                         VIRTIO_GPIO_IRQ_TYPE_LEVEL_LOW), ==, 0);
-    irq_unmask_held(t, 4);
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_IRQ_TYPE, 4,
+                 high ? VIRTIO_GPIO_IRQ_TYPE_LEVEL_HIGH :
+                 VIRTIO_GPIO_IRQ_TYPE_LEVEL_LOW);
+    g_assert_cmpint(vgpio_irq_unmask(t, 4), ==, VGPIO_IRQ_HELD);
     sim_pull(4, high);
-    g_assert_cmpuint(irq_wait(t), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+    g_assert_cmpuint(vgpio_irq_wait(t, 4), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
     /* still active: again on every unmask */
-    irq_unmask(t, 4);
-    g_assert_cmpuint(irq_wait(t), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+    vgpio_irq_queue(t, 4);
+    g_assert_cmpuint(vgpio_irq_wait(t, 4), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
     sim_pull(4, !high);
-    irq_unmask_held(t, 4);
+    g_assert_cmpint(vgpio_irq_unmask(t, 4), ==, VGPIO_IRQ_HELD);
     sim_pull(4, high);
-    g_assert_cmpuint(irq_wait(t), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+    g_assert_cmpuint(vgpio_irq_wait(t, 4), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
     sim_pull(4, !high);
-    g_assert_cmpuint(req(t, VIRTIO_GPIO_MSG_IRQ_TYPE, 4,
-                         VIRTIO_GPIO_IRQ_TYPE_NONE), ==, 0);
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_IRQ_TYPE, 4, VIRTIO_GPIO_IRQ_TYPE_NONE);
 }
 
 static void test_irq_level(void *obj, void *data, QGuestAllocator *alloc)
@@ -388,22 +310,22 @@ static void test_access(void *obj, void *data, QGuestAllocator *alloc)
     }
     sim_pull(2, true);
     sim_pull(3, true);
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 2,
-                         VIRTIO_GPIO_DIRECTION_OUT), ==, ERR);
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_SET_VALUE, 2, 0), ==, ERR);
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 2, 0), ==, 1);
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 3,
-                         VIRTIO_GPIO_DIRECTION_OUT), ==, ERR);
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_SET_VALUE, 3, 0), ==, ERR);
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 3,
-                         VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH), ==, ERR);
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 3,
-                         VIRTIO_GPIO_DIRECTION_NONE), ==, 0);
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 3, 0), ==, 1);
+    vgpio_req_err(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 2,
+                  VIRTIO_GPIO_DIRECTION_OUT);
+    vgpio_req_err(&t, VIRTIO_GPIO_MSG_SET_VALUE, 2, 0);
+    g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 2), ==, 1);
+    vgpio_req_err(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 3,
+                  VIRTIO_GPIO_DIRECTION_OUT);
+    vgpio_req_err(&t, VIRTIO_GPIO_MSG_SET_VALUE, 3, 0);
+    vgpio_req_err(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 3,
+                  VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 3,
+                 VIRTIO_GPIO_DIRECTION_NONE);
+    g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 3), ==, 1);
     g_assert_cmpint(sim_value(2), ==, 1);
     g_assert_cmpint(sim_value(3), ==, 1);
     sim_pull(3, false);
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 3, 0), ==, 0);
+    g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 3), ==, 0);
 }
 
 static void object_add_error(const char *args, const char *error)
@@ -477,15 +399,15 @@ static void test_chip_gone(void *obj, void *data, QGuestAllocator *alloc)
     if (!host_start(&t, obj, alloc)) {
         return;
     }
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0,
-                         VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH), ==, 0);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0,
+                 VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH);
     gone = host_sh("sh -c 'echo 0 > /sys/kernel/config/gpio-sim/%s/live'",
                    getenv("VGPIO_SIM_DEV"));
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 0, 0), ==, ERR);
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
-                         VIRTIO_GPIO_DIRECTION_OUT), ==, ERR);
+    vgpio_req_err(&t, VIRTIO_GPIO_MSG_GET_VALUE, 0, 0);
+    vgpio_req_err(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
+                  VIRTIO_GPIO_DIRECTION_OUT);
     /* refused: the line state is as it was */
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_GET_DIRECTION, 1, 0), ==,
+    g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_DIRECTION, 1), ==,
                      VIRTIO_GPIO_DIRECTION_IN);
     resp = qtest_qmp(global_qtest, "{'execute': 'query-gpio'}");
     g_assert(qdict_haskey(resp, "return"));
@@ -509,7 +431,7 @@ static void test_permission(void *obj, void *data, QGuestAllocator *alloc)
     object_add_error("7", error);
     /* the lines it opened before it gave up root still work */
     sim_pull(0, true);
-    g_assert_cmpuint(req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 0, 0), ==, 1);
+    g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 0), ==, 1);
 }
 
 /* Errors that need no chip; run wherever gpio-host is built */

@@ -16,7 +16,6 @@
 #include "libqos/qgraph.h"
 #include "libqos/pci.h"
 #include "libqos/virtio-gpio.h"
-#include "standard-headers/linux/virtio_gpio.h"
 #include "virtio-gpio-cases.h"
 
 #define PCI_SLOT_HP 0x06
@@ -29,17 +28,10 @@ static void *vgpio_before(GString *cmd_line, void *arg)
 
 static void vgpio_run_case(void *obj, void *data, QGuestAllocator *alloc)
 {
-    QVhostUserGPIO *gpio = obj;
     const VGpioCase *c = data;
-    VGpio t = {
-        .qts = global_qtest,
-        .vdev = gpio->vdev,
-        .reqq = gpio->queues[0],
-        .evtq = gpio->queues[1],
-        .alloc = alloc,
-        .id = "gpio0",
-    };
+    VGpio t;
 
+    vgpio_init_node(&t, global_qtest, obj, alloc);
     c->fn(&t);
 }
 
@@ -110,18 +102,6 @@ static void *vgpio_access_before(GString *cmd_line, void *arg)
     return arg;
 }
 
-static uint8_t vgpio_req(VGpio *t, uint16_t type, uint16_t line,
-                         uint32_t value)
-{
-    uint8_t rvalue;
-    uint8_t status = vgpio_request(t, type, line, value, &rvalue);
-
-    return status == VIRTIO_GPIO_STATUS_OK ? rvalue : 0x80 | status;
-}
-
-#define OK0 0
-#define ERR (0x80 | VIRTIO_GPIO_STATUS_ERR)
-
 static void vgpio_assert_access(VGpio *t, unsigned line, const char *access)
 {
     QDict *info = vgpio_line_info(t, "gpio0", line);
@@ -133,19 +113,12 @@ static void vgpio_assert_access(VGpio *t, unsigned line, const char *access)
 /* input-only and read-only lines: what the guest may not do fails */
 static void vgpio_access(void *obj, void *data, QGuestAllocator *alloc)
 {
-    QVhostUserGPIO *gpio = obj;
-    VGpio t = {
-        .qts = global_qtest,
-        .vdev = gpio->vdev,
-        .reqq = gpio->queues[0],
-        .evtq = gpio->queues[1],
-        .alloc = alloc,
-        .id = "gpio0",
-    };
+    VGpio t;
     g_autofree char *hmp = NULL;
     QDict *ev;
     unsigned i;
 
+    vgpio_init_node(&t, global_qtest, obj, alloc);
     vgpio_assert_access(&t, 0, "input-only");
     vgpio_assert_access(&t, 1, "input-only");
     vgpio_assert_access(&t, 2, "read-write");
@@ -156,27 +129,24 @@ static void vgpio_access(void *obj, void *data, QGuestAllocator *alloc)
 
     /* input-only: an input with interrupts, never an output */
     for (i = 0; i < 2; i++) {
-        g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, i,
-                                   VIRTIO_GPIO_DIRECTION_OUT), ==, ERR);
-        g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_SET_VALUE, i, 1), ==,
-                         ERR);
-        g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_SET_VALUE, i, 0), ==,
-                         ERR);
-        g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_GET_DIRECTION, i, 0),
-                         ==, VIRTIO_GPIO_DIRECTION_IN);
-        g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, i,
-                                   VIRTIO_GPIO_DIRECTION_IN), ==, OK0);
-        g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, i,
-                                   VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH), ==, OK0);
+        vgpio_req_err(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, i,
+                      VIRTIO_GPIO_DIRECTION_OUT);
+        vgpio_req_err(&t, VIRTIO_GPIO_MSG_SET_VALUE, i, 1);
+        vgpio_req_err(&t, VIRTIO_GPIO_MSG_SET_VALUE, i, 0);
+        g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_DIRECTION, i), ==,
+                         VIRTIO_GPIO_DIRECTION_IN);
+        vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, i,
+                     VIRTIO_GPIO_DIRECTION_IN);
+        vgpio_req_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, i,
+                     VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH);
         vgpio_gpio_set(&t, "gpio0", i, true);
-        g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_GET_VALUE, i, 0), ==,
-                         1);
-        g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, i,
-                                   VIRTIO_GPIO_IRQ_TYPE_NONE), ==, OK0);
-        g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, i,
-                                   VIRTIO_GPIO_DIRECTION_NONE), ==, OK0);
-        g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_GET_DIRECTION, i, 0),
-                         ==, VIRTIO_GPIO_DIRECTION_NONE);
+        g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, i), ==, 1);
+        vgpio_req_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, i,
+                     VIRTIO_GPIO_IRQ_TYPE_NONE);
+        vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, i,
+                     VIRTIO_GPIO_DIRECTION_NONE);
+        g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_DIRECTION, i), ==,
+                         VIRTIO_GPIO_DIRECTION_NONE);
     }
 
     /* read-only: reads work; requests that change nothing succeed */
@@ -185,31 +155,30 @@ static void vgpio_access(void *obj, void *data, QGuestAllocator *alloc)
     while ((ev = qtest_qmp_event_ref(t.qts, "GPIO_LINE_CHANGED"))) {
         qobject_unref(ev);
     }
-    g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 3, 0), ==, 1);
-    g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 3,
-                               VIRTIO_GPIO_DIRECTION_IN), ==, OK0);
-    g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 3,
-                               VIRTIO_GPIO_DIRECTION_OUT), ==, ERR);
-    g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_SET_VALUE, 3, 0), ==, ERR);
-    g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 3,
-                               VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING), ==, ERR);
-    g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 3,
-                               VIRTIO_GPIO_IRQ_TYPE_LEVEL_HIGH), ==, ERR);
-    g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 3,
-                               VIRTIO_GPIO_IRQ_TYPE_NONE), ==, OK0);
-    g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 3,
-                               VIRTIO_GPIO_DIRECTION_NONE), ==, OK0);
-    g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_GET_DIRECTION, 3, 0), ==,
+    g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 3), ==, 1);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 3,
+                 VIRTIO_GPIO_DIRECTION_IN);
+    vgpio_req_err(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 3,
+                  VIRTIO_GPIO_DIRECTION_OUT);
+    vgpio_req_err(&t, VIRTIO_GPIO_MSG_SET_VALUE, 3, 0);
+    vgpio_req_err(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 3,
+                  VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING);
+    vgpio_req_err(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 3,
+                  VIRTIO_GPIO_IRQ_TYPE_LEVEL_HIGH);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 3, VIRTIO_GPIO_IRQ_TYPE_NONE);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 3,
+                 VIRTIO_GPIO_DIRECTION_NONE);
+    g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_DIRECTION, 3), ==,
                      VIRTIO_GPIO_DIRECTION_IN);
-    g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 3, 0), ==, 1);
+    g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 3), ==, 1);
     /* the monitor sees no change of the guest's */
     g_assert_null(qtest_qmp_event_ref(t.qts, "GPIO_LINE_CHANGED"));
 
     /* other lines are as usual */
-    g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_SET_VALUE, 2, 1), ==, OK0);
-    g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 2,
-                               VIRTIO_GPIO_DIRECTION_OUT), ==, OK0);
-    g_assert_cmpuint(vgpio_req(&t, VIRTIO_GPIO_MSG_GET_VALUE, 2, 0), ==, 1);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 2, 1);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 2,
+                 VIRTIO_GPIO_DIRECTION_OUT);
+    g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 2), ==, 1);
 }
 
 /* Bad access lists are refused with a clear error */
