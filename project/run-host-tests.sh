@@ -35,6 +35,8 @@ GUEST_SRC=$TOP/project/guest
 
 log() { echo "run-host-tests: $*"; }
 die() { echo "run-host-tests: error: $*" >&2; exit 125; }
+# shellcheck source-path=SCRIPTDIR source=guest/needed-libs.sh
+. "$TOP/project/guest/needed-libs.sh"
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.1f", b - a}'; }
 
@@ -113,24 +115,8 @@ guest_libc=$(sed -n 's/^libc6=//p' "$G/VERSION")
 host_libc=$(dpkg-query -W -f='${Version}' libc6)
 [ "$guest_libc" = "$host_libc" ] ||
     die "the guest's libc6 is $guest_libc, this host's $host_libc: QEMU's libm and libc must match (apt-get install libc6=$guest_libc, or upgrade both)"
-todo="$O/bin/qemu-system-x86_64 $O/bin/qos-test"
-while [ -n "$todo" ]; do
-    next=
-    for f in $todo; do
-        for lib in $(readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
-            grep -qxF "$lib" <<< "$base_libs" && continue
-            [ -e "$O/lib/$lib" ] && continue
-            src=
-            for d in /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu /lib /usr/lib; do
-                [ -e "$d/$lib" ] && { src=$d/$lib; break; }
-            done
-            [ -n "$src" ] || die "shared library $lib (needed by $(basename "$f")) not found"
-            cp -L "$src" "$O/lib/$lib"
-            next="$next $O/lib/$lib"
-        done
-    done
-    todo=$next
-done
+copy_needed_libs "$O/lib" "/lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu /lib /usr/lib" \
+    "$base_libs" "$O/bin/qemu-system-x86_64" "$O/bin/qos-test"
 
 (cd "$R" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$W/extra.cpio"
 # The kernel unpacks concatenated archives; an uncompressed one must start

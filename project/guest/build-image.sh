@@ -22,6 +22,8 @@ HOST_PKGS="gcc-12 make binutils kmod cpio xz-utils gzip"
 
 log() { echo "build-image: $*"; }
 die() { echo "build-image: error: $*" >&2; exit 1; }
+# shellcheck source-path=SCRIPTDIR source=needed-libs.sh
+. "$HERE/needed-libs.sh"
 
 # --- host build dependencies ------------------------------------------------
 missing=()
@@ -86,7 +88,7 @@ log "kernel $KVER ($SRCVER, $IMGPKG), libgpiod $GPIODVER, busybox $BBVER, libc6 
 
 # The final image depends on these inputs; its directory is named by their hash.
 HASH=$( { echo "$SRCVER $IMGPKG $GPIODVER $BBVER $LIBCVER $MODULES"
-          cat "$HERE/init" "$HERE/build-image.sh" "$HERE/vgpio-level.c" "$HERE/gpio-sim.sh"; } |
+          cat "$HERE/init" "$HERE/build-image.sh" "$HERE/needed-libs.sh" "$HERE/vgpio-level.c" "$HERE/gpio-sim.sh"; } |
         sha256sum | cut -c1-12)
 OUT=$CACHE/image-$HASH
 if [ -f "$OUT/VERSION" ]; then
@@ -218,20 +220,8 @@ L=lib/x86_64-linux-gnu
 cp -L "$USR/$L/ld-linux-x86-64.so.2" "$ST/$L/"
 ln -s "/$L/ld-linux-x86-64.so.2" "$ST/lib64/ld-linux-x86-64.so.2"
 # Shared libraries: follow DT_NEEDED from the gpiod tools.
-todo=$(ls "$ST"/usr/bin/gpio*)
-while [ -n "$todo" ]; do
-    next=
-    for f in $todo; do
-        for lib in $(readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
-            [ -e "$ST/$L/$lib" ] && continue
-            src=$(find "$USR/lib" "$USR/usr/lib" -name "$lib" -print -quit)
-            [ -n "$src" ] || die "shared library $lib (needed by $(basename "$f")) not found"
-            cp -L "$src" "$ST/$L/$lib"
-            next="$next $ST/$L/$lib"
-        done
-    done
-    todo=$next
-done
+# shellcheck disable=SC2046
+copy_needed_libs "$ST/$L" "$USR/$L $USR/usr/$L" "" $(ls "$ST"/usr/bin/gpio*)
 : > "$ST/etc/modules"
 for m in $MODPATHS; do
     b=$(basename "$m"); b=${b%.xz}
