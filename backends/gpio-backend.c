@@ -16,6 +16,8 @@
 #include "qapi/qapi-events-gpio.h"
 #include "qom/object_interfaces.h"
 #include "hw/qdev-core.h"
+#include "migration/qemu-file-types.h"
+#include "migration/vmstate.h"
 #include "system/gpio-backend.h"
 #include "trace.h"
 
@@ -385,6 +387,98 @@ bool gpio_backend_set_input(GpioBackend *s, unsigned line, bool level,
         gpio_backend_input_changed(s, line, level);
     }
     return true;
+}
+
+/*
+ * Migration: the number of lines, then per line its direction, value,
+ * input level and irq trigger, one byte each.  The destination must have
+ * the same number of lines and the same access policy; it keeps its own
+ * state for read-only lines, which the guest cannot have changed.
+ */
+static int gpio_backend_get_lines(QEMUFile *f, void *pv, size_t size,
+                                  const VMStateField *field)
+{
+    GpioBackend *s = pv;
+    g_autofree char *id = gpio_backend_id(s);
+    uint16_t ngpio = qemu_get_be16(f);
+    unsigned i;
+
+    if (ngpio != s->ngpio) {
+        error_report("gpio backend '%s' has %u lines, the migration stream "
+                     "%u", id, s->ngpio, ngpio);
+        return -EINVAL;
+    }
+    for (i = 0; i < ngpio; i++) {
+        GpioLine *l = &s->lines[i];
+        uint8_t dir = qemu_get_byte(f);
+        uint8_t value = qemu_get_byte(f);
+        uint8_t input = qemu_get_byte(f);
+        uint8_t irq_type = qemu_get_byte(f);
+
+        if (dir >= GPIO_DIRECTION__MAX || value > 1 || input > 1 ||
+            irq_type >= GPIO_IRQ_TYPE__MAX) {
+            error_report("gpio backend '%s': bad state of line %u in the "
+                         "migration stream", id, i);
+            return -EINVAL;
+        }
+        if (l->access == GPIO_LINE_ACCESS_INPUT_ONLY &&
+            dir == GPIO_DIRECTION_OUT) {
+            error_report("gpio backend '%s': line %u is input-only here but "
+                         "an output in the migration stream", id, i);
+            return -EINVAL;
+        }
+        l->input = input;
+        if (l->access != GPIO_LINE_ACCESS_READ_ONLY) {
+            l->dir = dir;
+            l->value = value;
+            l->irq_type = irq_type;
+        }
+    }
+    return qemu_file_get_error(f);
+}
+
+static int gpio_backend_put_lines(QEMUFile *f, void *pv, size_t size,
+                                  const VMStateField *field, JSONWriter *vmdesc)
+{
+    GpioBackend *s = pv;
+    unsigned i;
+
+    qemu_put_be16(f, s->ngpio);
+    for (i = 0; i < s->ngpio; i++) {
+        qemu_put_byte(f, s->lines[i].dir);
+        qemu_put_byte(f, s->lines[i].value);
+        qemu_put_byte(f, s->lines[i].input);
+        qemu_put_byte(f, s->lines[i].irq_type);
+    }
+    return 0;
+}
+
+static const VMStateInfo vmstate_info_gpio_lines = {
+    .name = "gpio-lines",
+    .get = gpio_backend_get_lines,
+    .put = gpio_backend_put_lines,
+};
+
+const VMStateDescription vmstate_gpio_backend = {
+    .name = "gpio-backend",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        {
+            .name = "lines",
+            .info = &vmstate_info_gpio_lines,
+            .flags = VMS_SINGLE,
+        },
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+bool gpio_backend_post_load(GpioBackend *s, Error **errp)
+{
+    GpioBackendClass *k = GPIO_BACKEND_GET_CLASS(s);
+
+    trace_gpio_backend_post_load(s);
+    return !k->post_load || k->post_load(s, errp);
 }
 
 static int gpio_backend_collect(Object *obj, void *opaque)

@@ -436,6 +436,19 @@ static int gpio_chardev_line_config(GpioBackend *b, unsigned line,
     return 0;
 }
 
+/* The state came in from a migration: the peer's view is out of date */
+static bool gpio_chardev_post_load(GpioBackend *b, Error **errp)
+{
+    GpioChardev *s = GPIO_CHARDEV(b);
+
+    /* after an overflow the peer gets the whole state anyway */
+    if (s->connected && !s->overflow) {
+        gpio_chardev_dump(s, "MIGRATED");
+        gpio_chardev_flush(s);
+    }
+    return true;
+}
+
 static void gpio_chardev_open(GpioBackend *b, Error **errp)
 {
     GpioChardev *s = GPIO_CHARDEV(b);
@@ -506,6 +519,7 @@ static void gpio_chardev_class_init(ObjectClass *oc, void *data)
 
     k->open = gpio_chardev_open;
     k->line_config = gpio_chardev_line_config;
+    k->post_load = gpio_chardev_post_load;
     gpio_backend_class_add_ngpio(oc);
     object_class_property_add_str(oc, "chardev", gpio_chardev_get_chardev,
                                   gpio_chardev_set_chardev);

@@ -248,6 +248,39 @@ static int gpio_host_get_input(GpioBackend *b, unsigned line, bool *level)
 }
 
 /*
+ * After a migration: configure the lines as the guest had them on the
+ * source, then report the inputs whose level differs from the source's,
+ * so that an edge the guest waits for is not lost in the move.
+ */
+static bool gpio_host_post_load(GpioBackend *b, Error **errp)
+{
+    GpioHost *s = GPIO_HOST(b);
+    struct gpiod_line_config *lc = gpio_host_config(s);
+    int ret = lc ? gpiod_line_request_reconfigure_lines(s->req, lc) : -1;
+    unsigned i;
+
+    gpiod_line_config_free(lc);
+    if (ret < 0) {
+        error_setg_errno(errp, errno, "gpio-host: cannot configure the lines "
+                         "of '%s' as the migration stream has them",
+                         s->chip_path);
+        return false;
+    }
+    for (i = 0; i < b->ngpio; i++) {
+        bool was = b->lines[i].input, level;
+
+        if (b->lines[i].dir == GPIO_DIRECTION_OUT ||
+            gpio_host_get_input(b, i, &level) < 0) {
+            continue;
+        }
+        if (level != was) {
+            gpio_backend_input_changed(b, i, level);
+        }
+    }
+    return true;
+}
+
+/*
  * One look at each chosen line: fail with a clear message if someone else
  * holds it, and take the host's names unless the user gave names.
  */
@@ -445,6 +478,7 @@ static void gpio_host_class_init(ObjectClass *oc, void *data)
 
     k->open = gpio_host_open;
     k->line_config = gpio_host_line_config;
+    k->post_load = gpio_host_post_load;
     k->get_input = gpio_host_get_input;
 
     object_class_property_add_str(oc, "chip", gpio_host_get_chip,

@@ -2,8 +2,8 @@
 # Run the qtests of our QEMU build: the virtio-gpio tests and QEMU's own
 # x86_64 qtests that our minimal device set builds (qos-test,
 # qmp-cmd-test, test-hmp, device-introspect-test, ...).
-# migration-test is left out: it boots guests for minutes under TCG and
-# does not touch our device, which is unmigratable so far.
+# QEMU's migration-test is left out: it boots guests for minutes under TCG
+# and does not touch our device (virtio-gpio-migration-test does).
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/project/env.sh"

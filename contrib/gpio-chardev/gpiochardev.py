@@ -30,8 +30,8 @@ VERSION = 1
 
 Event = collections.namedtuple("Event", "kind line value")
 Event.__doc__ = """A change the guest made: kind is "DIR", "VALUE", "IRQ"
-(line and value as sent; value is a string) or "OVERFLOW" (line and value
-None; the line state was refreshed)."""
+(line and value as sent; value is a string), "OVERFLOW" or "MIGRATED"
+(line and value None; the line state was refreshed)."""
 
 
 class GpioError(Exception):
@@ -159,9 +159,9 @@ class GpioPeer:
     def _event(self, text):
         """Apply an event to self.lines and queue it; False if not one."""
         kind, _, rest = text.partition(" ")
-        if kind == "OVERFLOW":
+        if kind in ("OVERFLOW", "MIGRATED"):
             self.lines = self._read_records("END", self.timeout)
-            self.events.append(Event("OVERFLOW", None, None))
+            self.events.append(Event(kind, None, None))
             return True
         if kind not in ("DIR", "VALUE", "IRQ"):
             return False
@@ -285,8 +285,11 @@ def main():
                         ev = peer.wait_event(timeout=3600)
                     except TimeoutError:
                         continue
-                    if ev.kind == "OVERFLOW":
-                        print("OVERFLOW: events were lost; the state now:")
+                    if ev.kind in ("OVERFLOW", "MIGRATED"):
+                        print(ev.kind + (": events were lost"
+                                         if ev.kind == "OVERFLOW" else
+                                         ": the VM moved here") +
+                              "; the state now:")
                         for line in peer.lines:
                             print(line)
                     else:

@@ -23,13 +23,20 @@
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "qemu/iov.h"
+#include "qemu/error-report.h"
 #include "qemu/module.h"
 #include "hw/qdev-properties.h"
 #include "hw/virtio/virtio.h"
 #include "hw/virtio/virtio-gpio.h"
+#include "migration/qemu-file-types.h"
+#include "migration/vmstate.h"
 #include "qom/object_interfaces.h"
 #include "system/runstate.h"
 #include "trace.h"
+
+/* Per-line irq flags in the migration stream */
+#define VIRTIO_GPIO_MIG_LATCHED 1
+#define VIRTIO_GPIO_MIG_QUEUED  2
 
 static const uint8_t irq_type_to_virtio[GPIO_IRQ_TYPE__MAX] = {
     [GPIO_IRQ_TYPE_NONE] = VIRTIO_GPIO_IRQ_TYPE_NONE,
@@ -489,9 +496,113 @@ static void virtio_gpio_device_unrealize(DeviceState *dev)
     g_free(s->names);
 }
 
+/*
+ * Migration of the irq state: per line whether an edge is latched and the
+ * eventq buffer the guest queued, if any.  The requestq has nothing in
+ * flight: every request completes before its handler returns.
+ */
+static int virtio_gpio_get_irqs(QEMUFile *f, void *pv, size_t size,
+                                const VMStateField *field)
+{
+    VirtIOGPIO *s = pv;
+    VirtIODevice *vdev = VIRTIO_DEVICE(s);
+    unsigned i;
+
+    for (i = 0; i < s->backend->ngpio; i++) {
+        uint8_t flags = qemu_get_byte(f);
+
+        if (flags & ~(VIRTIO_GPIO_MIG_LATCHED | VIRTIO_GPIO_MIG_QUEUED)) {
+            error_report("virtio-gpio: bad irq state of line %u in the "
+                         "migration stream", i);
+            return -EINVAL;
+        }
+        if ((flags & VIRTIO_GPIO_MIG_QUEUED) && !s->event_vq) {
+            error_report("virtio-gpio: the migration stream has eventq "
+                         "buffers, but this device has no eventq (irq=off)");
+            return -EINVAL;
+        }
+        if ((flags & VIRTIO_GPIO_MIG_QUEUED) &&
+            s->backend->lines[i].irq_type == GPIO_IRQ_TYPE_NONE) {
+            error_report("virtio-gpio: line %u has an eventq buffer but no "
+                         "irq in the migration stream", i);
+            return -EINVAL;
+        }
+        /* loadvm into a running VM: what it had queued is gone */
+        g_free(s->irq[i].elem);
+        s->irq[i].elem = NULL;
+        s->irq[i].latched = flags & VIRTIO_GPIO_MIG_LATCHED;
+        if (flags & VIRTIO_GPIO_MIG_QUEUED) {
+            s->irq[i].elem = qemu_get_virtqueue_element(vdev, f,
+                                                        sizeof(VirtQueueElement));
+            if (!s->irq[i].elem) {
+                return -EINVAL;
+            }
+        }
+    }
+    return qemu_file_get_error(f);
+}
+
+static int virtio_gpio_put_irqs(QEMUFile *f, void *pv, size_t size,
+                                const VMStateField *field, JSONWriter *vmdesc)
+{
+    VirtIOGPIO *s = pv;
+    unsigned i;
+
+    for (i = 0; i < s->backend->ngpio; i++) {
+        qemu_put_byte(f, (s->irq[i].latched ? VIRTIO_GPIO_MIG_LATCHED : 0) |
+                         (s->irq[i].elem ? VIRTIO_GPIO_MIG_QUEUED : 0));
+        if (s->irq[i].elem) {
+            qemu_put_virtqueue_element(VIRTIO_DEVICE(s), f, s->irq[i].elem);
+        }
+    }
+    return 0;
+}
+
+static const VMStateInfo vmstate_info_virtio_gpio_irqs = {
+    .name = "virtio-gpio-irqs",
+    .get = virtio_gpio_get_irqs,
+    .put = virtio_gpio_put_irqs,
+};
+
+/* The backend catches up with what changed outside while we were away */
+static int virtio_gpio_post_load(void *opaque, int version_id)
+{
+    VirtIOGPIO *s = opaque;
+    Error *err = NULL;
+
+    if (!gpio_backend_post_load(s->backend, &err)) {
+        error_report_err(err);
+        return -EINVAL;
+    }
+    /* what is pending goes to the guest when the VM runs */
+    return 0;
+}
+
+static const VMStateDescription vmstate_virtio_gpio_device = {
+    .name = "virtio-gpio-device",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .post_load = virtio_gpio_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_STRUCT_POINTER(backend, VirtIOGPIO, vmstate_gpio_backend,
+                               GpioBackend),
+        {
+            .name = "irqs",
+            .info = &vmstate_info_virtio_gpio_irqs,
+            .flags = VMS_SINGLE,
+        },
+        VMSTATE_END_OF_LIST()
+    },
+};
+
 static const VMStateDescription vmstate_virtio_gpio = {
     .name = "virtio-gpio",
-    .unmigratable = 1,
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_VIRTIO_DEVICE,
+        VMSTATE_END_OF_LIST()
+    },
 };
 
 static const Property virtio_gpio_properties[] = {
@@ -514,6 +625,7 @@ static void virtio_gpio_class_init(ObjectClass *klass, void *data)
     vdc->get_features = virtio_gpio_get_features;
     vdc->get_config = virtio_gpio_get_config;
     vdc->reset = virtio_gpio_reset;
+    vdc->vmsd = &vmstate_virtio_gpio_device;
 }
 
 static const TypeInfo virtio_gpio_info = {

@@ -72,6 +72,13 @@ struct GpioBackendClass {
     int (*get_input)(GpioBackend *s, unsigned line, bool *level);
 
     /*
+     * After a migration loaded s->lines (and the frontend its irq state):
+     * bring the outside in line with them, and report input levels that
+     * changed meanwhile with gpio_backend_input_changed().  Optional.
+     */
+    bool (*post_load)(GpioBackend *s, Error **errp);
+
+    /*
      * Whether the host may set the input level of lines from the
      * monitor (gpio-set).  Backends connected to real lines say no.
      */
@@ -132,6 +139,8 @@ void gpio_backend_class_add_list(ObjectClass *oc, const char *name,
 void gpio_backend_input_changed(GpioBackend *s, unsigned line, bool level);
 
 /* For the frontend */
+extern const VMStateDescription vmstate_gpio_backend;
+bool gpio_backend_post_load(GpioBackend *s, Error **errp);
 bool gpio_backend_attach(GpioBackend *s, DeviceState *dev,
                          const GpioBackendFrontend *fe, void *opaque,
                          Error **errp);

@@ -8,15 +8,23 @@
  */
 
 #include "qemu/osdep.h"
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include "qemu/bswap.h"
 #include "qobject/qdict.h"
 #include "qobject/qlist.h"
 #include "standard-headers/linux/virtio_config.h"
 #include "standard-headers/linux/virtio_gpio.h"
+#include "standard-headers/linux/virtio_ids.h"
 #include "virtio-gpio-cases.h"
 
 #define VGPIO_TIMEOUT_US (10 * 1000 * 1000)
 #define VGPIO_MAX_DESC 1024
+#define VGPIO_PEER_TIMEOUT_MS 10000
+#define MMIO_BASE 0xfeb00000
+#define MMIO_TRANSPORTS 24
+#define MMIO_MAGIC 0x74726976   /* "virt" */
 
 /* The response buffer and line of each eventq buffer, by descriptor head */
 static uint64_t irq_req[VGPIO_MAX_DESC];
@@ -274,7 +282,7 @@ int vgpio_irq_unmask(VGpio *t, unsigned line)
 }
 
 /* No eventq buffer has come back (the monitor round trip syncs) */
-static void vgpio_irq_none(VGpio *t)
+void vgpio_irq_none(VGpio *t)
 {
     unsigned line;
     uint8_t status;
@@ -289,7 +297,7 @@ static void vgpio_irq_enable(VGpio *t, unsigned line, uint32_t type)
 }
 
 /* Enable @type on input @line at level @level, unmask it, nothing pending */
-static void vgpio_irq_setup(VGpio *t, unsigned line, uint32_t type,
+void vgpio_irq_setup(VGpio *t, unsigned line, uint32_t type,
                             bool level)
 {
     vgpio_gpio_set(t, t->id, line, level);
@@ -297,6 +305,128 @@ static void vgpio_irq_setup(VGpio *t, unsigned line, uint32_t type,
                  VIRTIO_GPIO_DIRECTION_IN);
     vgpio_irq_enable(t, line, type);
     g_assert_cmpint(vgpio_irq_unmask(t, line), ==, VGPIO_IRQ_HELD);
+}
+
+/* virtio-gpio-device on the virtio-mmio transports of microvm */
+
+QTestState *vgpio_mmio_start(const char *devices)
+{
+    return qtest_initf("-M microvm,rtc=on -m 128M "
+                       "-global virtio-mmio.force-legacy=false %s", devices);
+}
+
+/* Find the @nth virtio-gpio transport and drive it as a guest would */
+void vgpio_mmio_setup(VGpioMMIO *m, QTestState *qts, int nth,
+                             const char *id)
+{
+    /* each device gets its own part of guest RAM */
+    uint64_t ram = (1 + 48 * nth) << 20;
+    uint64_t features;
+    int i;
+
+    for (i = 0; i < MMIO_TRANSPORTS; i++) {
+        uint64_t addr = MMIO_BASE + i * 512;
+
+        if (qtest_readl(qts, addr) == MMIO_MAGIC &&
+            qtest_readl(qts, addr + 8) == VIRTIO_ID_GPIO && nth-- == 0) {
+            break;
+        }
+    }
+    g_assert_cmpint(i, <, MMIO_TRANSPORTS);
+
+    alloc_init(&m->alloc, 0, ram, ram + (47 << 20), 4096);
+    qvirtio_mmio_init_device(&m->dev, qts, MMIO_BASE + i * 512, 4096);
+    g_assert_cmpint(m->dev.version, ==, 2);
+    qvirtio_start_device(&m->dev.vdev);
+    features = qvirtio_get_features(&m->dev.vdev);
+    qvirtio_set_features(&m->dev.vdev, features);
+    m->t.qts = qts;
+    m->t.vdev = &m->dev.vdev;
+    m->t.alloc = &m->alloc;
+    m->t.id = id;
+    m->t.reqq = qvirtqueue_setup(&m->dev.vdev, &m->alloc, 0);
+    if (features & (1ull << VIRTIO_GPIO_F_IRQ)) {
+        m->t.evtq = qvirtqueue_setup(&m->dev.vdev, &m->alloc, 1);
+    }
+    qvirtio_set_driver_ok(&m->dev.vdev);
+}
+
+void vgpio_mmio_teardown(VGpioMMIO *m)
+{
+    qvirtqueue_cleanup(m->dev.vdev.bus, m->t.reqq, &m->alloc);
+    if (m->t.evtq) {
+        qvirtqueue_cleanup(m->dev.vdev.bus, m->t.evtq, &m->alloc);
+    }
+    alloc_destroy(&m->alloc);
+}
+
+/* The peer of a gpio-chardev backend, on a unix socket */
+
+void vgpio_peer_connect(VGpioPeer *p, const char *path)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+
+    g_assert_cmpuint(strlen(path), <, sizeof(addr.sun_path));
+    strcpy(addr.sun_path, path);
+    p->fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    g_assert_cmpint(p->fd, >=, 0);
+    g_assert_cmpint(connect(p->fd, (struct sockaddr *)&addr, sizeof(addr)),
+                    ==, 0);
+    p->buf = g_string_new(NULL);
+}
+
+void vgpio_peer_close(VGpioPeer *p)
+{
+    close(p->fd);
+    g_string_free(p->buf, true);
+    p->fd = -1;
+    p->buf = NULL;
+}
+
+void vgpio_peer_send(VGpioPeer *p, const char *data, size_t len)
+{
+    while (len) {
+        ssize_t n = send(p->fd, data, len, 0);
+
+        g_assert_cmpint(n, >, 0);
+        data += n;
+        len -= n;
+    }
+}
+
+void vgpio_peer_sends(VGpioPeer *p, const char *text)
+{
+    vgpio_peer_send(p, text, strlen(text));
+}
+
+/* The next line from QEMU, without its newline */
+char *vgpio_peer_readline(VGpioPeer *p)
+{
+    char *nl;
+
+    while (!(nl = memchr(p->buf->str, '\n', p->buf->len))) {
+        struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
+        char data[4096];
+        ssize_t n;
+
+        g_assert_cmpint(poll(&pfd, 1, VGPIO_PEER_TIMEOUT_MS), ==, 1);
+        n = recv(p->fd, data, sizeof(data), 0);
+        g_assert_cmpint(n, >, 0);
+        g_string_append_len(p->buf, data, n);
+    }
+    {
+        char *line = g_strndup(p->buf->str, nl - p->buf->str);
+
+        g_string_erase(p->buf, 0, nl - p->buf->str + 1);
+        return line;
+    }
+}
+
+void vgpio_peer_expect(VGpioPeer *p, const char *want)
+{
+    g_autofree char *line = vgpio_peer_readline(p);
+
+    g_assert_cmpstr(line, ==, want);
 }
 
 static void test_config(VGpio *t)

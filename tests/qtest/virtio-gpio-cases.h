@@ -13,6 +13,7 @@
 #include "libqtest.h"
 #include "libqos/virtio.h"
 #include "libqos/virtio-gpio.h"
+#include "libqos/virtio-mmio.h"
 #include "libqos/libqos-malloc.h"
 #include "standard-headers/linux/virtio_gpio.h"
 
@@ -76,11 +77,41 @@ uint8_t vgpio_irq_wait(VGpio *t, unsigned line);
  */
 #define VGPIO_IRQ_HELD (-1)
 int vgpio_irq_unmask(VGpio *t, unsigned line);
+/* No eventq buffer has come back */
+void vgpio_irq_none(VGpio *t);
+/* Enable @type on input @line at level @level, unmask it, nothing pending */
+void vgpio_irq_setup(VGpio *t, unsigned line, uint32_t type, bool level);
 /* Set the input level of @line of @id, through t->set_input if it is t's */
 void vgpio_gpio_set(VGpio *t, const char *id, unsigned line, bool value);
 QDict *vgpio_line_info(VGpio *t, const char *id, unsigned line);
 /* Run a QMP command that must fail; return its "error" */
 QDict * G_GNUC_PRINTF(2, 3) vgpio_qmp_error(QTestState *qts,
                                             const char *fmt, ...);
+
+/* virtio-gpio-device on microvm, driven through virtio-mmio */
+typedef struct VGpioMMIO {
+    VGpio t;
+    QVirtioMMIODevice dev;
+    QGuestAllocator alloc;
+} VGpioMMIO;
+/* Start microvm with @devices */
+QTestState *vgpio_mmio_start(const char *devices);
+/* Set up the @nth virtio-gpio transport as a guest driver would */
+void vgpio_mmio_setup(VGpioMMIO *m, QTestState *qts, int nth, const char *id);
+void vgpio_mmio_teardown(VGpioMMIO *m);
+
+/* The test as the peer of a gpio-chardev backend on a unix socket */
+typedef struct VGpioPeer {
+    int fd;
+    GString *buf;
+} VGpioPeer;
+void vgpio_peer_connect(VGpioPeer *p, const char *path);
+void vgpio_peer_close(VGpioPeer *p);
+void vgpio_peer_send(VGpioPeer *p, const char *data, size_t len);
+void vgpio_peer_sends(VGpioPeer *p, const char *text);
+/* The next line from QEMU, without its newline */
+char *vgpio_peer_readline(VGpioPeer *p);
+/* The next line must be @want */
+void vgpio_peer_expect(VGpioPeer *p, const char *want);
 
 #endif

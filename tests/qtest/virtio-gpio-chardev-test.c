@@ -22,93 +22,21 @@
 /* the output QEMU keeps for a peer that does not read */
 #define PEER_OUT_MAX (64 * 1024)
 
-typedef struct Peer {
-    int fd;
-    GString *buf;
-} Peer;
-
 /* What the before hook sets up for a test */
 typedef struct ChardevTest {
     char *dir;
     char *path;
     const VGpioCase *c;
-    Peer peer;
+    VGpioPeer peer;
 } ChardevTest;
 
-static void peer_connect(Peer *p, const char *path)
-{
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
-
-    g_assert_cmpuint(strlen(path), <, sizeof(addr.sun_path));
-    strcpy(addr.sun_path, path);
-    p->fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    g_assert_cmpint(p->fd, >=, 0);
-    g_assert_cmpint(connect(p->fd, (struct sockaddr *)&addr, sizeof(addr)),
-                    ==, 0);
-    p->buf = g_string_new(NULL);
-}
-
-static void peer_close(Peer *p)
-{
-    close(p->fd);
-    g_string_free(p->buf, true);
-    p->fd = -1;
-    p->buf = NULL;
-}
-
-static void peer_send(Peer *p, const char *data, size_t len)
-{
-    while (len) {
-        ssize_t n = send(p->fd, data, len, 0);
-
-        g_assert_cmpint(n, >, 0);
-        data += n;
-        len -= n;
-    }
-}
-
-static void peer_sends(Peer *p, const char *text)
-{
-    peer_send(p, text, strlen(text));
-}
-
-/* The next line from QEMU, without its newline */
-static char *peer_readline(Peer *p)
-{
-    char *nl;
-
-    while (!(nl = memchr(p->buf->str, '\n', p->buf->len))) {
-        struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
-        char data[4096];
-        ssize_t n;
-
-        g_assert_cmpint(poll(&pfd, 1, PEER_TIMEOUT_MS), ==, 1);
-        n = recv(p->fd, data, sizeof(data), 0);
-        g_assert_cmpint(n, >, 0);
-        g_string_append_len(p->buf, data, n);
-    }
-    {
-        char *line = g_strndup(p->buf->str, nl - p->buf->str);
-
-        g_string_erase(p->buf, 0, nl - p->buf->str + 1);
-        return line;
-    }
-}
-
-static void peer_expect(Peer *p, const char *want)
-{
-    g_autofree char *line = peer_readline(p);
-
-    g_assert_cmpstr(line, ==, want);
-}
-
-static void peer_expect_line(Peer *p, unsigned line, const char *state,
+static void peer_expect_line(VGpioPeer *p, unsigned line, const char *state,
                              const char *name)
 {
     g_autofree char *want = g_strdup_printf("LINE %u %s name=%s", line,
                                             state, name);
 
-    peer_expect(p, want);
+    vgpio_peer_expect(p, want);
 }
 
 static const char *const line_names[VGPIO_NGPIO] = {
@@ -116,32 +44,32 @@ static const char *const line_names[VGPIO_NGPIO] = {
 };
 
 /* Read a greeting; @states are the expected LINE fields, NULL: initial */
-static void peer_greeting(Peer *p, const char *const *states)
+static void peer_greeting(VGpioPeer *p, const char *const *states)
 {
     unsigned i;
 
-    peer_expect(p, "HELLO qemu-gpio 1 ngpio=8");
+    vgpio_peer_expect(p, "HELLO qemu-gpio 1 ngpio=8");
     for (i = 0; i < VGPIO_NGPIO; i++) {
         peer_expect_line(p, i, states && states[i] ? states[i] :
                          "dir=in value=0 input=0 irq=none", line_names[i]);
     }
-    peer_expect(p, "END");
+    vgpio_peer_expect(p, "END");
 }
 
 /* Send a command; the reply must be @reply (lines separated by '|') */
-static void peer_cmd(Peer *p, const char *cmd, const char *reply)
+static void peer_cmd(VGpioPeer *p, const char *cmd, const char *reply)
 {
     g_auto(GStrv) want = g_strsplit(reply, "|", -1);
     char **w;
 
-    peer_sends(p, cmd);
+    vgpio_peer_sends(p, cmd);
     for (w = want; *w; w++) {
-        peer_expect(p, *w);
+        vgpio_peer_expect(p, *w);
     }
 }
 
 /* Nothing more to read from QEMU right now (after a monitor round trip) */
-static void peer_expect_nothing(Peer *p)
+static void peer_expect_nothing(VGpioPeer *p)
 {
     struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
 
@@ -176,7 +104,7 @@ static void chardev_cleanup(void *opaque)
     ChardevTest *ct = opaque;
 
     if (ct->peer.fd >= 0) {
-        peer_close(&ct->peer);
+        vgpio_peer_close(&ct->peer);
     }
     unlink(ct->path);
     rmdir(ct->dir);
@@ -194,7 +122,7 @@ static ChardevTest *chardev_start(VGpio *t, void *obj, void *data,
     g_test_queue_destroy(chardev_cleanup, ct);
     vgpio_init_node(t, global_qtest, obj, alloc);
     t->opaque = ct;
-    peer_connect(&ct->peer, ct->path);
+    vgpio_peer_connect(&ct->peer, ct->path);
     peer_greeting(&ct->peer, NULL);
     return ct;
 }
@@ -205,9 +133,9 @@ static void chardev_set_input(VGpio *t, unsigned line, bool value)
     ChardevTest *ct = t->opaque;
     g_autofree char *cmd = g_strdup_printf("SET %u %d\n", line, value);
 
-    peer_sends(&ct->peer, cmd);
+    vgpio_peer_sends(&ct->peer, cmd);
     for (;;) {
-        g_autofree char *reply = peer_readline(&ct->peer);
+        g_autofree char *reply = vgpio_peer_readline(&ct->peer);
 
         if (!strcmp(reply, "OK")) {
             break;
@@ -232,7 +160,7 @@ static void test_inputs(void *obj, void *data, QGuestAllocator *alloc)
 {
     VGpio t;
     ChardevTest *ct = chardev_start(&t, obj, data, alloc);
-    Peer *p = &ct->peer;
+    VGpioPeer *p = &ct->peer;
     QDict *info;
     unsigned i;
 
@@ -251,16 +179,16 @@ static void test_inputs(void *obj, void *data, QGuestAllocator *alloc)
     peer_cmd(p, "GET reset\n",
              "LINE 3 dir=in value=0 input=0 irq=none name=reset|OK");
     peer_cmd(p, "HELLO\n", "HELLO qemu-gpio 1 ngpio=8|OK");
-    peer_sends(p, "GET\n");
+    vgpio_peer_sends(p, "GET\n");
     for (i = 0; i < VGPIO_NGPIO; i++) {
         peer_expect_line(p, i, i == 7 ? "dir=in value=0 input=1 irq=none" :
                          "dir=in value=0 input=0 irq=none", line_names[i]);
     }
-    peer_expect(p, "OK");
+    vgpio_peer_expect(p, "OK");
     /* an output drives its own value; its input level is kept for later */
     vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 7,
                  VIRTIO_GPIO_DIRECTION_OUT);
-    peer_expect(p, "DIR 7 out");
+    vgpio_peer_expect(p, "DIR 7 out");
     peer_cmd(p, "SET 7 1\n", "OK");
     g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 7), ==, 0);
 
@@ -278,7 +206,7 @@ static void test_guest_changes(void *obj, void *data, QGuestAllocator *alloc)
 {
     VGpio t;
     ChardevTest *ct = chardev_start(&t, obj, data, alloc);
-    Peer *p = &ct->peer;
+    VGpioPeer *p = &ct->peer;
 
     vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 1);
     vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
@@ -297,24 +225,24 @@ static void test_guest_changes(void *obj, void *data, QGuestAllocator *alloc)
                                    VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING, NULL),
                      ==, VIRTIO_GPIO_STATUS_ERR);
 
-    peer_expect(p, "VALUE 1 1");
-    peer_expect(p, "DIR 1 out");
-    peer_expect(p, "VALUE 1 0");
-    peer_expect(p, "VALUE 1 1");
-    peer_expect(p, "IRQ 0 edge-both");
-    peer_expect(p, "IRQ 2 level-low");
-    peer_expect(p, "DIR 0 none");
-    peer_expect(p, "IRQ 0 none");
+    vgpio_peer_expect(p, "VALUE 1 1");
+    vgpio_peer_expect(p, "DIR 1 out");
+    vgpio_peer_expect(p, "VALUE 1 0");
+    vgpio_peer_expect(p, "VALUE 1 1");
+    vgpio_peer_expect(p, "IRQ 0 edge-both");
+    vgpio_peer_expect(p, "IRQ 2 level-low");
+    vgpio_peer_expect(p, "DIR 0 none");
+    vgpio_peer_expect(p, "IRQ 0 none");
     peer_expect_nothing(p);
     peer_cmd(p, "GET 1\n", "LINE 1 dir=out value=1 input=0 irq=none name=led"
              "|OK");
 
     /* a device reset takes every line back, and the peer hears it */
     qvirtio_reset(t.vdev);
-    peer_expect(p, "DIR 0 in");
-    peer_expect(p, "DIR 1 in");
-    peer_expect(p, "VALUE 1 0");
-    peer_expect(p, "IRQ 2 none");
+    vgpio_peer_expect(p, "DIR 0 in");
+    vgpio_peer_expect(p, "DIR 1 in");
+    vgpio_peer_expect(p, "VALUE 1 0");
+    vgpio_peer_expect(p, "IRQ 2 none");
     peer_expect_nothing(p);
 }
 
@@ -323,7 +251,7 @@ static void test_reconnect(void *obj, void *data, QGuestAllocator *alloc)
 {
     VGpio t;
     ChardevTest *ct = chardev_start(&t, obj, data, alloc);
-    Peer *p = &ct->peer;
+    VGpioPeer *p = &ct->peer;
     const char *states[VGPIO_NGPIO] = {
         [0] = "dir=in value=0 input=1 irq=edge-rising",
         [1] = "dir=out value=0 input=0 irq=none",
@@ -336,7 +264,7 @@ static void test_reconnect(void *obj, void *data, QGuestAllocator *alloc)
     vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 1);
     vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
                  VIRTIO_GPIO_DIRECTION_OUT);
-    peer_close(p);
+    vgpio_peer_close(p);
 
     /* no peer: the lines keep their levels, the guest goes on */
     g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 0), ==, 1);
@@ -349,17 +277,17 @@ static void test_reconnect(void *obj, void *data, QGuestAllocator *alloc)
 
     /* several times: nothing piles up between connections */
     for (i = 0; i < 3; i++) {
-        peer_connect(p, ct->path);
+        vgpio_peer_connect(p, ct->path);
         peer_greeting(p, states);
         peer_expect_nothing(p);
-        peer_close(p);
+        vgpio_peer_close(p);
     }
-    peer_connect(p, ct->path);
+    vgpio_peer_connect(p, ct->path);
     peer_greeting(p, states);
     peer_cmd(p, "SET 2 0\n", "OK");
     g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 2), ==, 0);
     vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 1);
-    peer_expect(p, "VALUE 1 1");
+    vgpio_peer_expect(p, "VALUE 1 1");
 }
 
 /* A command with its length: one has a NUL byte */
@@ -399,14 +327,14 @@ static void test_bad_input(void *obj, void *data, QGuestAllocator *alloc)
     };
     VGpio t;
     ChardevTest *ct = chardev_start(&t, obj, data, alloc);
-    Peer *p = &ct->peer;
+    VGpioPeer *p = &ct->peer;
     g_autofree char *longcmd = NULL;
     QDict *info;
     int i;
 
     for (i = 0; i < ARRAY_SIZE(bad); i++) {
-        peer_send(p, bad[i].cmd, bad[i].len);
-        peer_expect(p, bad[i].reply);
+        vgpio_peer_send(p, bad[i].cmd, bad[i].len);
+        vgpio_peer_expect(p, bad[i].reply);
         peer_cmd(p, "GET 0\n", "LINE 0 dir=in value=0 input=0 irq=none "
                  "name=button|OK");
     }
@@ -418,16 +346,16 @@ static void test_bad_input(void *obj, void *data, QGuestAllocator *alloc)
     for (i = 256; i < 1024 * 1024; i *= 8) {
         g_autofree char *junk = g_strnfill(i, 'A');
 
-        peer_send(p, junk, i);
+        vgpio_peer_send(p, junk, i);
         peer_cmd(p, "\n", "ERR command too long (more than 255 bytes)");
         peer_cmd(p, "GET 0\n", "LINE 0 dir=in value=0 input=0 irq=none "
                  "name=button|OK");
     }
 
     /* a command in pieces is one command */
-    peer_sends(p, "S");
+    vgpio_peer_sends(p, "S");
     peer_expect_nothing(p);
-    peer_sends(p, "ET 0");
+    vgpio_peer_sends(p, "ET 0");
     peer_expect_nothing(p);
     peer_cmd(p, " 1\n", "OK");
     g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 0), ==, 1);
@@ -435,9 +363,9 @@ static void test_bad_input(void *obj, void *data, QGuestAllocator *alloc)
     peer_cmd(p, "\n\n \t\r\n\r\nSET 0 0\n", "OK");
 
     /* a partial command is dropped with its peer */
-    peer_sends(p, "SET 0");
-    peer_close(p);
-    peer_connect(p, ct->path);
+    vgpio_peer_sends(p, "SET 0");
+    vgpio_peer_close(p);
+    vgpio_peer_connect(p, ct->path);
     peer_greeting(p, NULL);
     peer_cmd(p, " 1\n", "ERR unknown command '1'");
 
@@ -456,7 +384,7 @@ static void test_slow_peer(void *obj, void *data, QGuestAllocator *alloc)
 {
     VGpio t;
     ChardevTest *ct = chardev_start(&t, obj, data, alloc);
-    Peer *p = &ct->peer;
+    VGpioPeer *p = &ct->peer;
     /* events of at least 18 bytes; the socket holds some too */
     unsigned n = PEER_OUT_MAX / 18 + 5000;
     unsigned i, events = 0, got_ok = 0;
@@ -473,7 +401,7 @@ static void test_slow_peer(void *obj, void *data, QGuestAllocator *alloc)
         vgpio_req_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0, type);
         if (i == n / 2) {
             /* commands wait while the peer is behind: not lost */
-            peer_sends(p, "GET 1\nSET 3 1\n");
+            vgpio_peer_sends(p, "GET 1\nSET 3 1\n");
         }
     }
     g_assert_cmpuint(type, ==, VIRTIO_GPIO_IRQ_TYPE_EDGE_FALLING);
@@ -483,7 +411,7 @@ static void test_slow_peer(void *obj, void *data, QGuestAllocator *alloc)
 
     /* now read: events in order, OVERFLOW + the state, and the replies */
     for (;;) {
-        g_autofree char *line = peer_readline(p);
+        g_autofree char *line = vgpio_peer_readline(p);
 
         if (g_str_has_prefix(line, "IRQ 0 ")) {
             g_assert(!overflow);
@@ -498,17 +426,17 @@ static void test_slow_peer(void *obj, void *data, QGuestAllocator *alloc)
             peer_expect_line(p, 1, "dir=out value=0 input=0 irq=none",
                              "led");
             for (i = 2; i < VGPIO_NGPIO; i++) {
-                g_autofree char *rec = peer_readline(p);
+                g_autofree char *rec = vgpio_peer_readline(p);
 
                 g_assert(g_str_has_prefix(rec, "LINE "));
             }
-            peer_expect(p, "END");
+            vgpio_peer_expect(p, "END");
         } else if (!strcmp(line, "LINE 1 dir=in value=0 input=0 irq=none "
                            "name=led") ||
                    !strcmp(line, "LINE 1 dir=out value=0 input=0 irq=none "
                            "name=led")) {
-            peer_expect(p, "OK");
-            peer_expect(p, "OK");
+            vgpio_peer_expect(p, "OK");
+            vgpio_peer_expect(p, "OK");
             got_ok = 2;
         } else {
             g_assert_cmpstr(line, ==, "unexpected");
@@ -525,7 +453,7 @@ static void test_slow_peer(void *obj, void *data, QGuestAllocator *alloc)
 
     /* back to normal */
     vgpio_req_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0, VIRTIO_GPIO_IRQ_TYPE_NONE);
-    peer_expect(p, "IRQ 0 none");
+    vgpio_peer_expect(p, "IRQ 0 none");
     peer_expect_nothing(p);
 }
 

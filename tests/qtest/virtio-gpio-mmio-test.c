@@ -13,71 +13,9 @@
 #include "qemu/osdep.h"
 #include "qobject/qdict.h"
 #include "libqtest.h"
-#include "libqos/virtio-mmio.h"
 #include "standard-headers/linux/virtio_gpio.h"
 #include "standard-headers/linux/virtio_ids.h"
 #include "virtio-gpio-cases.h"
-
-#define MMIO_BASE 0xfeb00000
-#define MMIO_TRANSPORTS 24
-#define MMIO_MAGIC 0x74726976   /* "virt" */
-
-typedef struct VGpioMMIO {
-    VGpio t;
-    QVirtioMMIODevice dev;
-    QGuestAllocator alloc;
-} VGpioMMIO;
-
-static QTestState *vgpio_mmio_start(const char *devices)
-{
-    return qtest_initf("-M microvm,rtc=on -m 128M "
-                       "-global virtio-mmio.force-legacy=false %s", devices);
-}
-
-/* Find the @nth virtio-gpio transport and drive it as a guest would */
-static void vgpio_mmio_setup(VGpioMMIO *m, QTestState *qts, int nth,
-                             const char *id)
-{
-    /* each device gets its own part of guest RAM */
-    uint64_t ram = (1 + 48 * nth) << 20;
-    uint64_t features;
-    int i;
-
-    for (i = 0; i < MMIO_TRANSPORTS; i++) {
-        uint64_t addr = MMIO_BASE + i * 512;
-
-        if (qtest_readl(qts, addr) == MMIO_MAGIC &&
-            qtest_readl(qts, addr + 8) == VIRTIO_ID_GPIO && nth-- == 0) {
-            break;
-        }
-    }
-    g_assert_cmpint(i, <, MMIO_TRANSPORTS);
-
-    alloc_init(&m->alloc, 0, ram, ram + (47 << 20), 4096);
-    qvirtio_mmio_init_device(&m->dev, qts, MMIO_BASE + i * 512, 4096);
-    g_assert_cmpint(m->dev.version, ==, 2);
-    qvirtio_start_device(&m->dev.vdev);
-    features = qvirtio_get_features(&m->dev.vdev);
-    qvirtio_set_features(&m->dev.vdev, features);
-    m->t.qts = qts;
-    m->t.vdev = &m->dev.vdev;
-    m->t.alloc = &m->alloc;
-    m->t.id = id;
-    m->t.reqq = qvirtqueue_setup(&m->dev.vdev, &m->alloc, 0);
-    if (features & (1ull << VIRTIO_GPIO_F_IRQ)) {
-        m->t.evtq = qvirtqueue_setup(&m->dev.vdev, &m->alloc, 1);
-    }
-    qvirtio_set_driver_ok(&m->dev.vdev);
-}
-
-static void vgpio_mmio_teardown(VGpioMMIO *m)
-{
-    qvirtqueue_cleanup(m->dev.vdev.bus, m->t.reqq, &m->alloc);
-    if (m->t.evtq) {
-        qvirtqueue_cleanup(m->dev.vdev.bus, m->t.evtq, &m->alloc);
-    }
-    alloc_destroy(&m->alloc);
-}
 
 static void test_case(const void *data)
 {
