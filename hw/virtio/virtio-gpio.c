@@ -486,6 +486,8 @@ static void virtio_gpio_device_unrealize(DeviceState *dev)
 
     qemu_del_vm_change_state_handler(s->vmstate);
     virtio_gpio_drop_irqs(s);
+    /* the guest's configuration of the lines goes with the device */
+    gpio_backend_reset(s->backend);
     gpio_backend_detach(s->backend);
     virtio_delete_queue(s->request_vq);
     if (s->event_vq) {

@@ -194,7 +194,7 @@ bool vgpio_line_bool(VGpio *t, unsigned line, const char *key)
     return v;
 }
 
-static char *vgpio_line_str(VGpio *t, unsigned line, const char *key)
+char *vgpio_line_str(VGpio *t, unsigned line, const char *key)
 {
     QDict *info = vgpio_line_info(t, t->id, line);
     char *v = g_strdup(qdict_get_str(info, key));
@@ -850,6 +850,54 @@ static void test_reset(VGpio *t)
     g_assert_false(vgpio_line_bool(t, 7, "irq-latched"));
 }
 
+/*
+ * Device resets with irqs armed, an edge latched and an output driven,
+ * VGPIO_CYCLES times: each reset clears the line state and the irq state,
+ * and no eventq buffer of before the reset ever comes back.
+ */
+static void test_reset_cycles(VGpio *t)
+{
+    QVirtQueue *reqq = t->reqq, *evtq = t->evtq;
+    int i;
+
+    for (i = 0; i < VGPIO_CYCLES; i++) {
+        g_autofree char *dir = NULL;
+
+        vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_VALUE, 6, 1);
+        vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_DIRECTION, 6,
+                     VIRTIO_GPIO_DIRECTION_OUT);
+        vgpio_irq_setup(t, 7, VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH, i & 1);
+        vgpio_req_ok(t, VIRTIO_GPIO_MSG_IRQ_TYPE, 5,
+                     VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH);
+        vgpio_gpio_set(t, t->id, 5, !vgpio_line_bool(t, 5, "input"));
+        g_assert_true(vgpio_line_bool(t, 5, "irq-latched"));
+        g_assert_true(vgpio_line_bool(t, 7, "irq-unmasked"));
+
+        qvirtio_reset(t->vdev);
+        dir = vgpio_line_str(t, 6, "direction");
+        g_assert_cmpstr(dir, ==, "in");
+        g_assert_false(vgpio_line_bool(t, 5, "irq-latched"));
+        g_assert_false(vgpio_line_bool(t, 7, "irq-unmasked"));
+
+        /* the driver sets the device up again, on new queues */
+        if (t->reqq != reqq) {
+            qvirtqueue_cleanup(t->vdev->bus, t->reqq, t->alloc);
+            qvirtqueue_cleanup(t->vdev->bus, t->evtq, t->alloc);
+        }
+        qvirtio_start_device(t->vdev);
+        qvirtio_set_features(t->vdev, t->vdev->features);
+        t->reqq = qvirtqueue_setup(t->vdev, t->alloc, 0);
+        t->evtq = qvirtqueue_setup(t->vdev, t->alloc, 1);
+        qvirtio_set_driver_ok(t->vdev);
+        vgpio_gpio_set(t, t->id, 7, !(i & 1));
+        vgpio_irq_none(t);
+    }
+    qvirtqueue_cleanup(t->vdev->bus, t->reqq, t->alloc);
+    qvirtqueue_cleanup(t->vdev->bus, t->evtq, t->alloc);
+    t->reqq = reqq;
+    t->evtq = evtq;
+}
+
 typedef struct VGpioDesc {
     uint32_t len;
     bool write;
@@ -963,6 +1011,7 @@ const VGpioCase vgpio_cases[] = {
     { "irq-invalid", test_irq_invalid },
     { "bad-requests", test_bad_requests },
     { "reset", test_reset },
+    { "reset-cycles", test_reset_cycles },
     { "malformed/short-request", test_malformed_short_request },
     { "malformed/no-response", test_malformed_no_response },
     { "malformed/short-response", test_malformed_short_response },

@@ -26,6 +26,9 @@
     "names=button,names=led,names=,names=reset"
 #define VGPIO_DEVICE_OPTS "id=gpio0,gpio=gpiobe0"
 
+/* How many times the reset and hot-plug tests go round */
+#define VGPIO_CYCLES 100
+
 typedef struct VGpio {
     QTestState *qts;
     QVirtioDevice *vdev;
@@ -66,6 +69,8 @@ void vgpio_req_err(VGpio *t, uint16_t type, uint16_t line, uint32_t value);
 uint8_t vgpio_get(VGpio *t, uint16_t type, uint16_t line);
 /* A boolean of query-gpio for line @line of t->id */
 bool vgpio_line_bool(VGpio *t, unsigned line, const char *key);
+/* A string of query-gpio for line @line of t->id; the caller frees it */
+char *vgpio_line_str(VGpio *t, unsigned line, const char *key);
 
 /* Queue an eventq buffer for @line (unmask its irq) */
 void vgpio_irq_queue(VGpio *t, uint16_t line);

@@ -16,6 +16,8 @@
 #include "libqos/qgraph.h"
 #include "libqos/pci.h"
 #include "libqos/virtio-gpio.h"
+#include "libqos/virtio-pci.h"
+#include "standard-headers/linux/virtio_ids.h"
 #include "virtio-gpio-cases.h"
 
 #define PCI_SLOT_HP 0x06
@@ -35,21 +37,94 @@ static void vgpio_run_case(void *obj, void *data, QGuestAllocator *alloc)
     c->fn(&t);
 }
 
+/* QEMU's resident memory in KiB */
+static long vgpio_rss_kib(QTestState *qts)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/status", qtest_pid(qts));
+    g_autofree char *status = NULL;
+    const char *rss;
+
+    g_assert_true(g_file_get_contents(path, &status, NULL, NULL));
+    rss = strstr(status, "VmRSS:");
+    g_assert_nonnull(rss);
+    return strtol(rss + strlen("VmRSS:"), NULL, 10);
+}
+
+/*
+ * Hot-plug a virtio-gpio-pci on a backend of its own, drive it as a guest
+ * would (an output, an irq armed with its buffer queued, an edge
+ * latched on another line) and unplug it, VGPIO_CYCLES times.  Each new
+ * device starts clean: the backend was handed back with nothing left of
+ * the old one, and no old eventq buffer comes back.
+ */
 static void vgpio_hotplug(void *obj, void *data, QGuestAllocator *alloc)
 {
     QVirtioPCIDevice *dev = obj;
-    QTestState *qts = dev->pdev->bus->qts;
+    QPCIBus *bus = dev->pdev->bus;
+    QTestState *qts = bus->qts;
+    long rss[2] = { 0 };
     int i;
 
-    if (dev->pdev->bus->not_hotpluggable) {
+    if (bus->not_hotpluggable) {
         g_test_skip("pci bus does not support hotplug");
         return;
     }
-    for (i = 0; i < 3; i++) {
+    qtest_qmp_assert_success(qts, "{'execute': 'object-add', 'arguments': "
+                             "{'qom-type': 'gpio-dummy', 'id': 'hpbe'}}");
+    for (i = 0; i < VGPIO_CYCLES; i++) {
+        QVirtioPCIDevice *hp;
+        VGpio t = { .qts = qts, .alloc = alloc, .id = "hpbe" };
+        g_autofree char *dir = NULL;
+
         qtest_qmp_device_add(qts, "virtio-gpio-pci", "gpio1",
-                             "{'addr': %s}", stringify(PCI_SLOT_HP));
+                             "{'addr': %s, 'gpio': 'hpbe'}",
+                             stringify(PCI_SLOT_HP));
+        g_assert_false(vgpio_line_bool(&t, 7, "irq-unmasked"));
+        g_assert_false(vgpio_line_bool(&t, 5, "irq-latched"));
+        g_assert_false(vgpio_line_bool(&t, 6, "output-value"));
+
+        hp = virtio_pci_new(bus, &(QPCIAddress) {
+                                .devfn = QPCI_DEVFN(PCI_SLOT_HP, 0) });
+        g_assert_nonnull(hp);
+        g_assert_cmpuint(hp->vdev.device_type, ==, VIRTIO_ID_GPIO);
+        qvirtio_pci_device_enable(hp);
+        t.vdev = &hp->vdev;
+        qvirtio_start_device(t.vdev);
+        qvirtio_set_features(t.vdev, qvirtio_get_features(t.vdev));
+        t.reqq = qvirtqueue_setup(t.vdev, alloc, 0);
+        t.evtq = qvirtqueue_setup(t.vdev, alloc, 1);
+        qvirtio_set_driver_ok(t.vdev);
+
+        vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 6, 1);
+        vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 6,
+                     VIRTIO_GPIO_DIRECTION_OUT);
+        g_assert_true(vgpio_line_bool(&t, 6, "output-value"));
+        vgpio_irq_setup(&t, 7, VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING, false);
+        vgpio_req_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 5,
+                     VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH);
+        vgpio_gpio_set(&t, "hpbe", 5, !vgpio_line_bool(&t, 5, "input"));
+        g_assert_true(vgpio_line_bool(&t, 5, "irq-latched"));
+
+        qvirtqueue_cleanup(t.vdev->bus, t.reqq, alloc);
+        qvirtqueue_cleanup(t.vdev->bus, t.evtq, alloc);
+        qvirtio_pci_destructor(&hp->obj);
+        g_free(hp);
         qpci_unplug_acpi_device_test(qts, "gpio1", PCI_SLOT_HP);
+
+        /* the backend is free again, its lines as after a reset */
+        dir = vgpio_line_str(&t, 6, "direction");
+        g_assert_cmpstr(dir, ==, "in");
+        if (i == 9 || i == VGPIO_CYCLES - 1) {
+            rss[i == 9 ? 0 : 1] = vgpio_rss_kib(qts);
+        }
     }
+    /* nothing holds the backend any more */
+    qtest_qmp_assert_success(qts, "{'execute': 'object-del', 'arguments': "
+                             "{'id': 'hpbe'}}");
+    g_test_message("QEMU RSS after 10 hot-plug cycles %ld KiB, after %d "
+                   "%ld KiB", rss[0], VGPIO_CYCLES, rss[1]);
+    /* a coarse bound; the sanitizer build's leak check is the fine one */
+    g_assert_cmpint(rss[1] - rss[0], <, 4096);
 }
 
 /* Misconfigurations are refused with a clear error */
