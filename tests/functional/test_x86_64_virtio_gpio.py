@@ -64,16 +64,19 @@ class VirtioGpioGuest(QemuSystemTest):
     def device_args(self, ident, backend):
         return ['-device', f'{self.DEVICE},id={ident},gpio={backend}']
 
-    def launch(self, gpio_args=None):
+    def vm_args(self, gpio_args=None):
         if gpio_args is None:
             gpio_args = (self.backend_args('gpio0', 8, self.NAMES) +
                          self.device_args('gpio', 'gpio0'))
-        self.vm.set_console()
         # -nodefaults: q35's default CD-ROM costs SeaBIOS half a minute
-        self.vm.add_args('-nodefaults', '-m', '256M', '-smp', '1',
-                         '-kernel', self.kernel, '-initrd', self.initrd,
-                         '-append', self.guest_append(),
-                         *self.machine_args(), *gpio_args)
+        return ['-nodefaults', '-m', '256M', '-smp', '1',
+                '-kernel', self.kernel, '-initrd', self.initrd,
+                '-append', self.guest_append(),
+                *self.machine_args(), *gpio_args]
+
+    def launch(self, gpio_args=None):
+        self.vm.set_console()
+        self.vm.add_args(*self.vm_args(gpio_args))
         self.vm.launch()
         self.wait_ready()
 
@@ -298,6 +301,62 @@ class VirtioGpioGuest(QemuSystemTest):
         self.monitor('rising', 1)
         self.gpio_set(0, True)
         self.assertEqual(self.monitor_result(), ['rising'])
+
+    def migrate(self):
+        """
+        Live-migrate the VM to a second QEMU over a unix socket; from then
+        on self.vm is the destination.
+        """
+        sock = os.path.join(self.socket_dir().name, 'migration.sock')
+        uri = 'unix:' + sock
+        dest = self.get_vm(name='dest')
+        dest.set_console()
+        dest.add_args(*self.vm_args(), '-incoming', uri)
+        dest.launch()
+        self.qmp('migrate', uri=uri)
+        deadline = time.monotonic() + 120
+        while True:
+            status = self.qmp('query-migrate').get('status')
+            if status == 'completed':
+                break
+            self.assertNotIn(status, ('failed', 'cancelled'))
+            self.assertLess(time.monotonic(), deadline, 'migration hangs')
+            time.sleep(0.1)
+        # the test's helpers talk to self.vm: make it the destination
+        self._vms['source'] = self._vms['default']
+        self._vms['default'] = self._vms.pop('dest')
+        self._vms['source'].shutdown()
+
+    def test_migration(self):
+        """gpiomon in the guest goes on across a live migration."""
+        self.launch()
+        self.guest('gpioset -c gpiochip0 -z led=1')
+        self.line_event(1)
+        self.gpio_set(0, False)
+        self.monitor('both', 3)
+        self.gpio_set(0, True)
+        self.wait_line(0, 'irq-unmasked', True)
+        # an edge the guest cannot take yet: latched while stopped
+        self.qmp('stop')
+        self.gpio_set(0, False)
+        before = self.lines()
+        self.assertTrue(before[0]['irq-latched'])
+
+        self.migrate()
+        self.assertEqual(self.qmp('query-status')['status'], 'paused')
+        self.assertEqual(self.lines(), before)
+        self.qmp('cont')
+        # the latched edge reaches gpiomon, which re-arms; one more edge
+        self.wait_line(0, 'irq-latched', False)
+        self.wait_line(0, 'irq-unmasked', True)
+        self.gpio_set(0, True)
+        self.assertEqual(self.monitor_result(),
+                         ['rising', 'falling', 'rising'])
+        # the output the guest holds, and the inputs, moved too
+        self.assertEqual(self.lines()[1]['value'], True)
+        self.gpio_set(2, True)
+        self.assertEqual(self.guest('gpioget -c gpiochip0 --numeric 0 2'),
+                         ['1 1'])
 
     # Level interrupts, through vgpio-level.ko ---------------------------
 
