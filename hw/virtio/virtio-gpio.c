@@ -534,8 +534,8 @@ static int virtio_gpio_get_irqs(QEMUFile *f, void *pv, size_t size,
         s->irq[i].elem = NULL;
         s->irq[i].latched = flags & VIRTIO_GPIO_MIG_LATCHED;
         if (flags & VIRTIO_GPIO_MIG_QUEUED) {
-            s->irq[i].elem = qemu_get_virtqueue_element(vdev, f,
-                                                        sizeof(VirtQueueElement));
+            s->irq[i].elem =
+                qemu_get_virtqueue_element(vdev, f, sizeof(VirtQueueElement));
             if (!s->irq[i].elem) {
                 return -EINVAL;
             }
