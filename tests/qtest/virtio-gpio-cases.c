@@ -360,6 +360,42 @@ void vgpio_mmio_teardown(VGpioMMIO *m)
     alloc_destroy(&m->alloc);
 }
 
+/*
+ * The gpio-sim chip of the host tests (VGPIO_HOST_CHIP, VGPIO_SIM_DEV)
+ */
+
+/* Run a shell command on the machine that holds the sim chip */
+char *vgpio_host_sh(const char *fmt, ...)
+{
+    g_autofree char *cmd = NULL;
+    g_autoptr(GError) err = NULL;
+    char *out = NULL;
+    int status;
+    va_list ap;
+
+    va_start(ap, fmt);
+    cmd = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_assert(g_spawn_command_line_sync(cmd, &out, NULL, &status, &err));
+    g_test_message("$ %s: %d: %s", cmd, status, out);
+    g_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    return g_strstrip(out);
+}
+
+void vgpio_sim_pull(unsigned offset, bool up)
+{
+    g_free(vgpio_host_sh("gpio-sim.sh pull %s %u %s", getenv("VGPIO_SIM_DEV"),
+                   offset, up ? "pull-up" : "pull-down"));
+}
+
+int vgpio_sim_value(unsigned offset)
+{
+    g_autofree char *out = vgpio_host_sh("gpio-sim.sh value %s %u",
+                                   getenv("VGPIO_SIM_DEV"), offset);
+
+    return atoi(out);
+}
+
 /* The peer of a gpio-chardev backend, on a unix socket */
 
 void vgpio_peer_connect(VGpioPeer *p, const char *path)

@@ -105,6 +105,16 @@ QTestState *vgpio_mmio_start(const char *devices);
 void vgpio_mmio_setup(VGpioMMIO *m, QTestState *qts, int nth, const char *id);
 void vgpio_mmio_teardown(VGpioMMIO *m);
 
+/*
+ * The gpio-sim chip of the host tests, for which project/run-host-tests.sh
+ * sets VGPIO_HOST_CHIP (its /dev/gpiochipN) and VGPIO_SIM_DEV
+ */
+char * G_GNUC_PRINTF(1, 2) vgpio_host_sh(const char *fmt, ...);
+/* Pull line @offset of the sim chip up or down */
+void vgpio_sim_pull(unsigned offset, bool up);
+/* The value the sim chip's line @offset sees (driven by its user) */
+int vgpio_sim_value(unsigned offset);
+
 /* The test as the peer of a gpio-chardev backend on a unix socket */
 typedef struct VGpioPeer {
     int fd;

@@ -62,43 +62,10 @@ static bool host_start(VGpio *t, void *obj, QGuestAllocator *alloc)
     return true;
 }
 
-/* Run a shell command in the guest that holds the sim chip */
-static char *host_sh(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
-static char *host_sh(const char *fmt, ...)
-{
-    g_autofree char *cmd = NULL;
-    g_autoptr(GError) err = NULL;
-    char *out = NULL;
-    int status;
-    va_list ap;
-
-    va_start(ap, fmt);
-    cmd = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    g_assert(g_spawn_command_line_sync(cmd, &out, NULL, &status, &err));
-    g_test_message("$ %s: %d: %s", cmd, status, out);
-    g_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    return g_strstrip(out);
-}
-
-static void sim_pull(unsigned offset, bool up)
-{
-    g_free(host_sh("gpio-sim.sh pull %s %u %s", getenv("VGPIO_SIM_DEV"),
-                   offset, up ? "pull-up" : "pull-down"));
-}
-
-static int sim_value(unsigned offset)
-{
-    g_autofree char *out = host_sh("gpio-sim.sh value %s %u",
-                                   getenv("VGPIO_SIM_DEV"), offset);
-
-    return atoi(out);
-}
-
 /* The host's gpioinfo says @what (input, output, ...) for @offset */
 static bool line_is(unsigned offset, const char *what)
 {
-    g_autofree char *info = host_sh("gpioinfo -c %s %u", host_chip(),
+    g_autofree char *info = vgpio_host_sh("gpioinfo -c %s %u", host_chip(),
                                     offset);
     g_autofree char *re = g_strdup_printf("\\s%s(\\s|$)", what);
 
@@ -144,7 +111,7 @@ static void test_lines(void *obj, void *data, QGuestAllocator *alloc)
     qobject_unref(resp);
 
     /* the host sees who holds which line (quoted if the line is named) */
-    info = host_sh("gpioinfo -c %s", host_chip());
+    info = vgpio_host_sh("gpioinfo -c %s", host_chip());
     g_assert(g_regex_match_simple("line +1:.*consumer=\"?qemu:gpiobe0", info,
                                   G_REGEX_MULTILINE, 0));
     g_assert(g_regex_match_simple("line +5:.*consumer=\"?qemu:gpiobe0", info,
@@ -155,10 +122,10 @@ static void test_lines(void *obj, void *data, QGuestAllocator *alloc)
                                         G_REGEX_MULTILINE, 0));
 
     /* guest line 1 is host line 3 */
-    sim_pull(3, true);
+    vgpio_sim_pull(3, true);
     g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 1), ==, 1);
     g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 0), ==, 0);
-    sim_pull(3, false);
+    vgpio_sim_pull(3, false);
     g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 1), ==, 0);
 }
 
@@ -169,16 +136,16 @@ static void test_outputs(void *obj, void *data, QGuestAllocator *alloc)
     if (!host_start(&t, obj, alloc)) {
         return;
     }
-    sim_pull(1, false);
+    vgpio_sim_pull(1, false);
     vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 1);
-    g_assert_cmpint(sim_value(1), ==, 0);   /* not an output yet */
+    g_assert_cmpint(vgpio_sim_value(1), ==, 0);   /* not an output yet */
     vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
                  VIRTIO_GPIO_DIRECTION_OUT);
-    g_assert_cmpint(sim_value(1), ==, 1);
+    g_assert_cmpint(vgpio_sim_value(1), ==, 1);
     vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 0);
-    g_assert_cmpint(sim_value(1), ==, 0);
+    g_assert_cmpint(vgpio_sim_value(1), ==, 0);
     vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 1);
-    g_assert_cmpint(sim_value(1), ==, 1);
+    g_assert_cmpint(vgpio_sim_value(1), ==, 1);
     g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 1), ==, 1);
     /*
      * An input again: the pull decides (gpio-sim applies it when the pull
@@ -187,13 +154,13 @@ static void test_outputs(void *obj, void *data, QGuestAllocator *alloc)
     vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
                  VIRTIO_GPIO_DIRECTION_IN);
     g_assert(line_is(1, "input"));
-    sim_pull(1, false);
+    vgpio_sim_pull(1, false);
     g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 1), ==, 0);
     /* a reset makes it an input too */
     vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 6,
                  VIRTIO_GPIO_DIRECTION_OUT);
     vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 6, 1);
-    g_assert_cmpint(sim_value(6), ==, 1);
+    g_assert_cmpint(vgpio_sim_value(6), ==, 1);
     g_assert(line_is(6, "output"));
     qvirtio_reset(t.vdev);
     g_assert(line_is(6, "input"));
@@ -208,7 +175,7 @@ static void test_inputs(void *obj, void *data, QGuestAllocator *alloc)
         return;
     }
     for (i = 0; i < 3; i++) {
-        sim_pull(2, !(i & 1));
+        vgpio_sim_pull(2, !(i & 1));
         g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 2), ==,
                          !(i & 1));
     }
@@ -223,20 +190,20 @@ static void test_irq_edge(void *obj, void *data, QGuestAllocator *alloc)
         return;
     }
     /* rising: the falling edge before it does not count */
-    sim_pull(0, true);
+    vgpio_sim_pull(0, true);
     vgpio_req_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0,
                  VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING);
     g_assert_cmpint(vgpio_irq_unmask(&t, 0), ==, VGPIO_IRQ_HELD);
-    sim_pull(0, false);
-    sim_pull(0, true);
+    vgpio_sim_pull(0, false);
+    vgpio_sim_pull(0, true);
     g_assert_cmpuint(vgpio_irq_wait(&t, 0), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
     g_assert_false(vgpio_line_bool(&t, 0, "irq-latched"));
 
     /* masked: edges are latched, and collapse into one */
-    sim_pull(0, false);
-    sim_pull(0, true);
-    sim_pull(0, false);
-    sim_pull(0, true);
+    vgpio_sim_pull(0, false);
+    vgpio_sim_pull(0, true);
+    vgpio_sim_pull(0, false);
+    vgpio_sim_pull(0, true);
     wait_line_bool(&t, 0, "irq-latched", true);
     vgpio_irq_queue(&t, 0);
     g_assert_cmpuint(vgpio_irq_wait(&t, 0), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
@@ -249,21 +216,21 @@ static void test_irq_edge(void *obj, void *data, QGuestAllocator *alloc)
     vgpio_req_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0,
                  VIRTIO_GPIO_IRQ_TYPE_EDGE_FALLING);
     g_assert_cmpint(vgpio_irq_unmask(&t, 0), ==, VGPIO_IRQ_HELD);
-    sim_pull(0, false);
+    vgpio_sim_pull(0, false);
     g_assert_cmpuint(vgpio_irq_wait(&t, 0), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
     g_assert_cmpint(vgpio_irq_unmask(&t, 0), ==, VGPIO_IRQ_HELD);
-    sim_pull(0, true);
-    sim_pull(0, false);
+    vgpio_sim_pull(0, true);
+    vgpio_sim_pull(0, false);
     g_assert_cmpuint(vgpio_irq_wait(&t, 0), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
 
     /* both */
     vgpio_req_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0,
                  VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH);
     g_assert_cmpint(vgpio_irq_unmask(&t, 0), ==, VGPIO_IRQ_HELD);
-    sim_pull(0, true);
+    vgpio_sim_pull(0, true);
     g_assert_cmpuint(vgpio_irq_wait(&t, 0), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
     g_assert_cmpint(vgpio_irq_unmask(&t, 0), ==, VGPIO_IRQ_HELD);
-    sim_pull(0, false);
+    vgpio_sim_pull(0, false);
     g_assert_cmpuint(vgpio_irq_wait(&t, 0), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
     g_assert_cmpint(vgpio_irq_unmask(&t, 0), ==, VGPIO_IRQ_HELD);
     g_assert_false(vgpio_line_bool(&t, 0, "irq-latched"));
@@ -271,21 +238,21 @@ static void test_irq_edge(void *obj, void *data, QGuestAllocator *alloc)
 
 static void irq_level(VGpio *t, bool high)
 {
-    sim_pull(4, !high);
+    vgpio_sim_pull(4, !high);
     vgpio_req_ok(t, VIRTIO_GPIO_MSG_IRQ_TYPE, 4,
                  high ? VIRTIO_GPIO_IRQ_TYPE_LEVEL_HIGH :
                  VIRTIO_GPIO_IRQ_TYPE_LEVEL_LOW);
     g_assert_cmpint(vgpio_irq_unmask(t, 4), ==, VGPIO_IRQ_HELD);
-    sim_pull(4, high);
+    vgpio_sim_pull(4, high);
     g_assert_cmpuint(vgpio_irq_wait(t, 4), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
     /* still active: again on every unmask */
     vgpio_irq_queue(t, 4);
     g_assert_cmpuint(vgpio_irq_wait(t, 4), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
-    sim_pull(4, !high);
+    vgpio_sim_pull(4, !high);
     g_assert_cmpint(vgpio_irq_unmask(t, 4), ==, VGPIO_IRQ_HELD);
-    sim_pull(4, high);
+    vgpio_sim_pull(4, high);
     g_assert_cmpuint(vgpio_irq_wait(t, 4), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
-    sim_pull(4, !high);
+    vgpio_sim_pull(4, !high);
     vgpio_req_ok(t, VIRTIO_GPIO_MSG_IRQ_TYPE, 4, VIRTIO_GPIO_IRQ_TYPE_NONE);
 }
 
@@ -308,8 +275,8 @@ static void test_access(void *obj, void *data, QGuestAllocator *alloc)
     if (!host_start(&t, obj, alloc)) {
         return;
     }
-    sim_pull(2, true);
-    sim_pull(3, true);
+    vgpio_sim_pull(2, true);
+    vgpio_sim_pull(3, true);
     vgpio_req_err(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 2,
                   VIRTIO_GPIO_DIRECTION_OUT);
     vgpio_req_err(&t, VIRTIO_GPIO_MSG_SET_VALUE, 2, 0);
@@ -322,9 +289,9 @@ static void test_access(void *obj, void *data, QGuestAllocator *alloc)
     vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 3,
                  VIRTIO_GPIO_DIRECTION_NONE);
     g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 3), ==, 1);
-    g_assert_cmpint(sim_value(2), ==, 1);
-    g_assert_cmpint(sim_value(3), ==, 1);
-    sim_pull(3, false);
+    g_assert_cmpint(vgpio_sim_value(2), ==, 1);
+    g_assert_cmpint(vgpio_sim_value(3), ==, 1);
+    vgpio_sim_pull(3, false);
     g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 3), ==, 0);
 }
 
@@ -367,7 +334,7 @@ static void test_errors(void *obj, void *data, QGuestAllocator *alloc)
                      host_chip());
     g_assert(qdict_haskey(resp, "return"));
     qobject_unref(resp);
-    g_free(host_sh("sh -c 'gpioinfo -c %s | grep -q \"line *7:.*second\"'",
+    g_free(vgpio_host_sh("sh -c 'gpioinfo -c %s | grep -q \"line *7:.*second\"'",
                    host_chip()));
 
     /* the chip by its name (gpiochipN) and by its label */
@@ -382,7 +349,7 @@ static void test_errors(void *obj, void *data, QGuestAllocator *alloc)
                      "'lines': ['5']}}", getenv("VGPIO_SIM_DEV"));
     g_assert(qdict_haskey(resp, "return"));
     qobject_unref(resp);
-    g_free(host_sh("sh -c 'gpioinfo -c %s | grep -q \"line *5:.*qemu:z\"'",
+    g_free(vgpio_host_sh("sh -c 'gpioinfo -c %s | grep -q \"line *5:.*qemu:z\"'",
                    host_chip()));
 }
 
@@ -401,7 +368,7 @@ static void test_chip_gone(void *obj, void *data, QGuestAllocator *alloc)
     }
     vgpio_req_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0,
                  VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH);
-    gone = host_sh("sh -c 'echo 0 > /sys/kernel/config/gpio-sim/%s/live'",
+    gone = vgpio_host_sh("sh -c 'echo 0 > /sys/kernel/config/gpio-sim/%s/live'",
                    getenv("VGPIO_SIM_DEV"));
     vgpio_req_err(&t, VIRTIO_GPIO_MSG_GET_VALUE, 0, 0);
     vgpio_req_err(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
@@ -412,7 +379,7 @@ static void test_chip_gone(void *obj, void *data, QGuestAllocator *alloc)
     resp = qtest_qmp(global_qtest, "{'execute': 'query-gpio'}");
     g_assert(qdict_haskey(resp, "return"));
     qobject_unref(resp);
-    g_free(host_sh("sh -c 'echo 1 > /sys/kernel/config/gpio-sim/%s/live'",
+    g_free(vgpio_host_sh("sh -c 'echo 1 > /sys/kernel/config/gpio-sim/%s/live'",
                    getenv("VGPIO_SIM_DEV")));
 }
 
@@ -425,12 +392,12 @@ static void test_permission(void *obj, void *data, QGuestAllocator *alloc)
     if (!host_start(&t, obj, alloc)) {
         return;
     }
-    g_free(host_sh("chmod 600 %s", host_chip()));
+    g_free(vgpio_host_sh("chmod 600 %s", host_chip()));
     error = g_strdup_printf("cannot open GPIO chip '%s': Permission denied",
                             host_chip());
     object_add_error("7", error);
     /* the lines it opened before it gave up root still work */
-    sim_pull(0, true);
+    vgpio_sim_pull(0, true);
     g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 0), ==, 1);
 }
 

@@ -53,8 +53,8 @@ static QTestState *mig_dest(Migration *m, const char *devices)
     return vgpio_mmio_start(args);
 }
 
-/* Migrate @from to @to; returns the final status of the migration */
-static char *migrate(QTestState *from, QTestState *to, Migration *m)
+/* Migrate @from to m->uri; returns the final status of the migration */
+static char *migrate(QTestState *from, Migration *m)
 {
     gint64 deadline = g_get_monotonic_time() + MIGRATION_TIMEOUT_US;
 
@@ -191,7 +191,7 @@ static void test_migrate(void)
     source_setup(&v.t);
     before = query_lines(src, "gpio0");
 
-    status = migrate(src, dst, &m);
+    status = migrate(src, &m);
     g_assert_cmpstr(status, ==, "completed");
     qtest_qmp_eventwait(dst, "RESUME");
     after = query_lines(dst, "gpio0");
@@ -229,7 +229,7 @@ static void migrate_refused(const char *dest_devices)
      * The source may have sent everything before the destination gave
      * up: it says "completed" then.  The destination must fail.
      */
-    status = migrate(src, dst, &m);
+    status = migrate(src, &m);
     qtest_quit(dst);
 
     qtest_qmp_assert_success(src, "{'execute': 'cont'}");
@@ -291,7 +291,7 @@ static void test_chardev(void)
 
     vgpio_mmio_setup(&v, src, 0, "gpio0");
     source_setup(&v.t);
-    status = migrate(src, dst, &m);
+    status = migrate(src, &m);
     g_assert_cmpstr(status, ==, "completed");
 
     vgpio_peer_expect(&peer, "MIGRATED");
@@ -330,6 +330,73 @@ static void test_chardev(void)
     mig_cleanup(&m);
 }
 
+/*
+ * gpio-host, inside the test guest of project/run-host-tests.sh: save the
+ * VM to a file with an output driven and an irq armed, quit, make an edge
+ * on the chip while no QEMU runs, and restore: the destination drives the
+ * output again and delivers the edge it did not see happen.
+ */
+static void test_host(void)
+{
+    const char *chip = getenv("VGPIO_HOST_CHIP");
+    Migration m;
+    QTestState *src, *dst;
+    VGpioMMIO v = { 0 };
+    g_autofree char *devices = NULL, *uri = NULL, *args = NULL;
+    g_autofree char *status = NULL, *path = NULL;
+
+    if (!chip || !getenv("VGPIO_SIM_DEV")) {
+        g_test_skip("no gpio-sim chip (VGPIO_HOST_CHIP, VGPIO_SIM_DEV)");
+        return;
+    }
+    mig_init(&m);
+    path = g_strdup_printf("%s/state", m.dir);
+    uri = g_strdup_printf("file:%s", path);
+    devices = g_strdup_printf("-object gpio-host,id=gpiobe0,chip=%s,"
+                              "lines=0-7 -device virtio-gpio-device,"
+                              VGPIO_DEVICE_OPTS, chip);
+    vgpio_sim_pull(0, false);
+    vgpio_sim_pull(1, false);
+    src = vgpio_mmio_start(devices);
+    vgpio_mmio_setup(&v, src, 0, "gpio0");
+    vgpio_req_ok(&v.t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 1);
+    vgpio_req_ok(&v.t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
+                 VIRTIO_GPIO_DIRECTION_OUT);
+    g_assert_cmpint(vgpio_sim_value(1), ==, 1);
+    vgpio_req_ok(&v.t, VIRTIO_GPIO_MSG_SET_DIRECTION, 0,
+                 VIRTIO_GPIO_DIRECTION_IN);
+    vgpio_req_ok(&v.t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0,
+                 VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING);
+    g_assert_cmpint(vgpio_irq_unmask(&v.t, 0), ==, VGPIO_IRQ_HELD);
+
+    qtest_qmp_assert_success(src, "{'execute': 'stop'}");
+    g_free(m.uri);
+    m.uri = g_strdup(uri);
+    status = migrate(src, &m);
+    g_assert_cmpstr(status, ==, "completed");
+    qtest_quit(src);
+
+    /* nobody holds the lines: the output is gone, an edge comes */
+    g_assert_cmpint(vgpio_sim_value(1), ==, 0);
+    vgpio_sim_pull(0, true);
+
+    args = g_strdup_printf("%s -incoming %s", devices, uri);
+    dst = vgpio_mmio_start(args);
+    mig_switch(&v, dst);
+    g_assert_cmpint(vgpio_sim_value(1), ==, 1);
+    g_assert_true(vgpio_line_bool(&v.t, 0, "irq-latched"));
+    qtest_qmp_assert_success(dst, "{'execute': 'cont'}");
+    g_assert_cmpuint(vgpio_irq_wait(&v.t, 0), ==,
+                     VIRTIO_GPIO_IRQ_STATUS_VALID);
+    g_assert_false(vgpio_line_bool(&v.t, 0, "irq-latched"));
+    vgpio_irq_none(&v.t);
+
+    vgpio_mmio_teardown(&v);
+    qtest_quit(dst);
+    unlink(path);
+    mig_cleanup(&m);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -343,5 +410,6 @@ int main(int argc, char **argv)
     qtest_add_func("virtio-gpio/migration/input-only", test_input_only);
     qtest_add_func("virtio-gpio/migration/irq-off", test_irq_off);
     qtest_add_func("virtio-gpio/migration/chardev", test_chardev);
+    qtest_add_func("virtio-gpio/migration/host", test_host);
     return g_test_run();
 }
