@@ -70,7 +70,7 @@ prepare() {
     # our build configuration is laid over QEMU but is not part of it
     echo "configs/devices/x86_64-softmmu/vgpio.mak" > "$QEMU_SRC/.git/info/exclude"
     git_q checkout -q -f -B vgpio upstream-base
-    git_q clean -q -fdx -e build
+    git_q clean -q -fdx -e build -e build-san
     overlay_files | while read -r f; do
         mkdir -p "$QEMU_SRC/$(dirname "$f")"
         if ! cmp -s "$TOP/$f" "$QEMU_SRC/$f"; then
