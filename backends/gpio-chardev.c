@@ -308,7 +308,10 @@ static void gpio_chardev_cmd_reset(GpioChardev *s)
     s->cmd_bad_byte = -1;
 }
 
-/* Run the received commands while the peer reads the replies */
+/*
+ * Run the received commands while the peer reads the replies; the
+ * replies to what came in one read go out in one write.
+ */
 static void gpio_chardev_process(GpioChardev *s)
 {
     while (s->in_pos < s->in_len &&
@@ -321,7 +324,9 @@ static void gpio_chardev_process(GpioChardev *s)
             }
             gpio_chardev_command(s);
             gpio_chardev_cmd_reset(s);
-            gpio_chardev_flush(s);
+            if (gpio_chardev_pending(s) >= GPIO_CHARDEV_OUT_MAX) {
+                gpio_chardev_flush(s);
+            }
         } else if (s->cmd_len == GPIO_CHARDEV_CMD_MAX) {
             s->cmd_too_long = true;
         } else {
@@ -333,6 +338,7 @@ static void gpio_chardev_process(GpioChardev *s)
             s->cmd[s->cmd_len++] = c;
         }
     }
+    gpio_chardev_flush(s);
     if (s->in_pos == s->in_len) {
         s->in_pos = s->in_len = 0;
         qemu_chr_fe_accept_input(&s->chr);
