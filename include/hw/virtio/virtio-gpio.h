@@ -23,6 +23,8 @@ OBJECT_DECLARE_SIMPLE_TYPE(VirtIOGPIO, VIRTIO_GPIO)
 typedef struct VirtIOGPIOIrq {
     VirtQueueElement *elem;     /* queued eventq buffer: irq unmasked */
     bool latched;               /* an edge arrived while masked */
+    uint64_t edges;             /* edges that matched the trigger */
+    uint64_t events;            /* irqs delivered */
 } VirtIOGPIOIrq;
 
 struct VirtIOGPIO {
