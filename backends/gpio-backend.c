@@ -165,6 +165,67 @@ static bool gpio_backend_set_access(GpioBackend *s, strList *list,
     return true;
 }
 
+static void gpio_backend_send_changed(GpioBackend *s, unsigned line)
+{
+    g_autofree char *id = gpio_backend_id(s);
+    DeviceState *dev = gpio_backend_get_device(s);
+    GpioLine *l = &s->lines[line];
+
+    qapi_event_send_gpio_line_changed(id, dev ? dev->id : NULL, line, l->name,
+                                      l->dir, l->value);
+    s->event_next[line] = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
+                          GPIO_EVENT_INTERVAL_NS;
+}
+
+/* Send the changes held back whose interval is over */
+static void gpio_backend_event_timer(void *opaque)
+{
+    GpioBackend *s = opaque;
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    int64_t next = INT64_MAX;
+    unsigned long line;
+
+    for (line = find_first_bit(s->event_held, s->ngpio); line < s->ngpio;
+         line = find_next_bit(s->event_held, s->ngpio, line + 1)) {
+        if (s->event_next[line] <= now) {
+            clear_bit(line, s->event_held);
+            gpio_backend_send_changed(s, line);
+        } else {
+            next = MIN(next, s->event_next[line]);
+        }
+    }
+    if (next != INT64_MAX) {
+        timer_mod(s->event_timer, next);
+    }
+}
+
+/* Tell the monitor about a change of the guest's: rate-limited per line */
+static void gpio_backend_emit_changed(GpioBackend *s, unsigned line)
+{
+    if (test_bit(line, s->event_held)) {
+        return;                 /* the timer sends the state it will have */
+    }
+    if (qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) >= s->event_next[line]) {
+        gpio_backend_send_changed(s, line);
+        return;
+    }
+    set_bit(line, s->event_held);
+    timer_mod_anticipate(s->event_timer, s->event_next[line]);
+}
+
+/* Send what is held back now, e.g. before the device goes away */
+static void gpio_backend_flush_events(GpioBackend *s)
+{
+    unsigned long line;
+
+    for (line = find_first_bit(s->event_held, s->ngpio); line < s->ngpio;
+         line = find_next_bit(s->event_held, s->ngpio, line + 1)) {
+        clear_bit(line, s->event_held);
+        gpio_backend_send_changed(s, line);
+    }
+    timer_del(s->event_timer);
+}
+
 bool gpio_backend_set_lines(GpioBackend *s, unsigned ngpio, Error **errp)
 {
     g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
@@ -199,6 +260,10 @@ bool gpio_backend_set_lines(GpioBackend *s, unsigned ngpio, Error **errp)
 
     s->ngpio = ngpio;
     s->lines = g_new0(GpioLine, ngpio);
+    s->event_next = g_new0(int64_t, ngpio);
+    s->event_held = bitmap_new(ngpio);
+    s->event_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, gpio_backend_event_timer,
+                                  s);
     for (i = 0, n = s->names; i < ngpio; i++) {
         if (n) {
             s->lines[i].name = *n->value ? g_strdup(n->value) : NULL;
@@ -232,19 +297,11 @@ bool gpio_backend_attach(GpioBackend *s, DeviceState *dev,
 
 void gpio_backend_detach(GpioBackend *s)
 {
+    /* the events name the device: send them while it is there */
+    gpio_backend_flush_events(s);
     s->fe = NULL;
     s->fe_opaque = NULL;
     s->fe_dev = NULL;
-}
-
-static void gpio_backend_emit_changed(GpioBackend *s, unsigned line)
-{
-    g_autofree char *id = gpio_backend_id(s);
-    DeviceState *dev = gpio_backend_get_device(s);
-    GpioLine *l = &s->lines[line];
-
-    qapi_event_send_gpio_line_changed(id, dev ? dev->id : NULL, line, l->name,
-                                      l->dir, l->value);
 }
 
 /* Apply a new configuration of @line, undo it if the outside refuses */
@@ -583,8 +640,7 @@ static GpioLineInfo *gpio_backend_line_info(GpioBackend *s, unsigned line)
     info->irq_type = l->irq_type;
     info->access = l->access;
     if (s->fe) {
-        s->fe->irq_state(s->fe_opaque, line, &info->irq_unmasked,
-                         &info->irq_latched);
+        s->fe->irq_state(s->fe_opaque, line, info);
     }
     return info;
 }
@@ -726,6 +782,11 @@ static void gpio_backend_finalize(Object *obj)
         g_free(s->lines[i].name);
     }
     g_free(s->lines);
+    if (s->event_timer) {
+        timer_free(s->event_timer);
+    }
+    g_free(s->event_next);
+    g_free(s->event_held);
     qapi_free_strList(s->names);
     qapi_free_strList(s->input_only);
     qapi_free_strList(s->read_only);

@@ -32,19 +32,19 @@ void hmp_info_gpio(Monitor *mon, const QDict *qdict)
             monitor_printf(mon, ", device %s", info->device ?: info->qom_path);
         }
         monitor_printf(mon, ":\n  %5s %-16s %-4s %-5s %-3s %-5s %-12s "
-                       "%-9s %s\n", "line", "name", "dir", "value", "out",
-                       "input", "irq", "irq-state", "access");
+                       "%-9s %8s %s\n", "line", "name", "dir", "value", "out",
+                       "input", "irq", "irq-state", "irqs", "access");
         for (l = info->lines; l; l = l->next) {
             GpioLineInfo *line = l->value;
 
             monitor_printf(mon, "  %5u %-16s %-4s %-5d %-3d %-5d %-12s %-9s "
-                           "%s\n", line->line, line->name ?: "-",
+                           "%8" PRIu64 " %s\n", line->line, line->name ?: "-",
                            GpioDirection_str(line->direction), line->value,
                            line->output_value, line->input,
                            GpioIrqType_str(line->irq_type),
                            line->irq_latched ? "latched" :
                            line->irq_unmasked ? "unmasked" : "masked",
-                           GpioLineAccess_str(line->access));
+                           line->irq_events, GpioLineAccess_str(line->access));
         }
     }
 }

@@ -15,6 +15,7 @@
 #ifndef QEMU_GPIO_BACKEND_H
 #define QEMU_GPIO_BACKEND_H
 
+#include "qemu/timer.h"
 #include "qom/object.h"
 #include "qapi/qapi-types-gpio.h"
 
@@ -25,6 +26,14 @@ OBJECT_DECLARE_TYPE(GpioBackend, GpioBackendClass, GPIO_BACKEND)
 #define TYPE_GPIO_CHARDEV "gpio-chardev"
 
 #define GPIO_BACKEND_MAX_LINES 65535
+
+/*
+ * GPIO_LINE_CHANGED is sent at most once per line in this much time of
+ * the VM's clock: a guest toggling a line cannot flood the monitor.
+ * The first change after a quiet interval is sent at once; later ones
+ * in the interval merge into one event with the state at its end.
+ */
+#define GPIO_EVENT_INTERVAL_NS (100 * SCALE_MS)
 
 /* Edges a line reports to its frontend (bit mask) */
 #define GPIO_EDGE_RISING  (1 << 0)
@@ -43,13 +52,12 @@ typedef struct GpioLine {
 /*
  * The frontend (the device) registers these callbacks.  @input_changed
  * is called when the level of an input line changes; @edge is
- * GPIO_EDGE_RISING or GPIO_EDGE_FALLING.  @irq_state reports the
- * frontend's view of a line's irq for query-gpio.
+ * GPIO_EDGE_RISING or GPIO_EDGE_FALLING.  @irq_state fills in the
+ * frontend's view of a line's irq (the irq_* members) for query-gpio.
  */
 typedef struct GpioBackendFrontend {
     void (*input_changed)(void *opaque, unsigned line, int edge);
-    void (*irq_state)(void *opaque, unsigned line, bool *unmasked,
-                      bool *latched);
+    void (*irq_state)(void *opaque, unsigned line, GpioLineInfo *info);
 } GpioBackendFrontend;
 
 struct GpioBackendClass {
@@ -98,6 +106,9 @@ struct GpioBackend {
     uint16_t ngpio_prop;    /* "ngpio" property, for the backends with one */
 
     /*< private >*/
+    QEMUTimer *event_timer;     /* sends the GPIO_LINE_CHANGED held back */
+    int64_t *event_next;        /* per line: when the next may be sent */
+    unsigned long *event_held;  /* lines with a change held back */
     const GpioBackendFrontend *fe;
     void *fe_opaque;
     DeviceState *fe_dev;

@@ -194,6 +194,22 @@ bool vgpio_line_bool(VGpio *t, unsigned line, const char *key)
     return v;
 }
 
+int64_t vgpio_line_int(VGpio *t, unsigned line, const char *key)
+{
+    QDict *info = vgpio_line_info(t, t->id, line);
+    int64_t v = qdict_get_int(info, key);
+
+    qobject_unref(info);
+    return v;
+}
+
+/* The next GPIO_LINE_CHANGED, held back or not */
+QDict *vgpio_line_changed(VGpio *t)
+{
+    qtest_clock_step(t->qts, VGPIO_EVENT_INTERVAL_NS);
+    return qtest_qmp_eventwait_ref(t->qts, "GPIO_LINE_CHANGED");
+}
+
 char *vgpio_line_str(VGpio *t, unsigned line, const char *key)
 {
     QDict *info = vgpio_line_info(t, t->id, line);
@@ -513,7 +529,7 @@ static void test_direction(VGpio *t)
                  VIRTIO_GPIO_DIRECTION_OUT);
     g_assert_cmpuint(vgpio_get(t, VIRTIO_GPIO_MSG_GET_DIRECTION, 5), ==,
                      VIRTIO_GPIO_DIRECTION_OUT);
-    ev = qtest_qmp_eventwait_ref(t->qts, "GPIO_LINE_CHANGED");
+    ev = vgpio_line_changed(t);
     g_assert_cmpint(qdict_get_int(qdict_get_qdict(ev, "data"), "line"), ==, 5);
     g_assert_cmpstr(qdict_get_str(qdict_get_qdict(ev, "data"), "direction"),
                     ==, "out");
@@ -527,7 +543,7 @@ static void test_direction(VGpio *t)
                  VIRTIO_GPIO_DIRECTION_NONE);
     g_assert_cmpuint(vgpio_get(t, VIRTIO_GPIO_MSG_GET_DIRECTION, 5), ==,
                      VIRTIO_GPIO_DIRECTION_NONE);
-    ev = qtest_qmp_eventwait_ref(t->qts, "GPIO_LINE_CHANGED");
+    ev = vgpio_line_changed(t);
     g_assert_cmpstr(qdict_get_str(qdict_get_qdict(ev, "data"), "direction"),
                     ==, "none");
     qobject_unref(ev);
@@ -556,7 +572,7 @@ static void test_value(VGpio *t)
     vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
                  VIRTIO_GPIO_DIRECTION_OUT);
     g_assert_cmpuint(vgpio_get(t, VIRTIO_GPIO_MSG_GET_VALUE, 1), ==, 1);
-    ev = qtest_qmp_eventwait_ref(t->qts, "GPIO_LINE_CHANGED");
+    ev = vgpio_line_changed(t);
     data = qdict_get_qdict(ev, "data");
     g_assert_cmpint(qdict_get_int(data, "line"), ==, 1);
     g_assert_cmpstr(qdict_get_str(data, "name"), ==, "led");
@@ -570,7 +586,7 @@ static void test_value(VGpio *t)
     g_assert_cmpuint(vgpio_get(t, VIRTIO_GPIO_MSG_GET_VALUE, 1), ==, 1);
 
     vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 0);
-    ev = qtest_qmp_eventwait_ref(t->qts, "GPIO_LINE_CHANGED");
+    ev = vgpio_line_changed(t);
     g_assert_false(qdict_get_bool(qdict_get_qdict(ev, "data"), "value"));
     qobject_unref(ev);
     g_assert_cmpuint(vgpio_get(t, VIRTIO_GPIO_MSG_GET_VALUE, 1), ==, 0);
@@ -584,6 +600,59 @@ static void test_value(VGpio *t)
     vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
                  VIRTIO_GPIO_DIRECTION_OUT);
     g_assert_cmpuint(vgpio_get(t, VIRTIO_GPIO_MSG_GET_VALUE, 1), ==, 0);
+}
+
+/* A guest toggling an output quickly: one event now, one at the end */
+static void test_event_rate(VGpio *t)
+{
+    QDict *ev;
+    int i;
+
+    /* (what the device start-up sent) */
+    qtest_clock_step(t->qts, VGPIO_EVENT_INTERVAL_NS);
+    qobject_unref(qtest_qmp(t->qts, "{'execute': 'query-gpio'}"));
+    while ((ev = qtest_qmp_event_ref(t->qts, "GPIO_LINE_CHANGED"))) {
+        qobject_unref(ev);
+    }
+
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_DIRECTION, 6,
+                 VIRTIO_GPIO_DIRECTION_OUT);
+    ev = qtest_qmp_eventwait_ref(t->qts, "GPIO_LINE_CHANGED");
+    g_assert_cmpint(qdict_get_int(qdict_get_qdict(ev, "data"), "line"), ==, 6);
+    g_assert_false(qdict_get_bool(qdict_get_qdict(ev, "data"), "value"));
+    qobject_unref(ev);
+
+    for (i = 1; i <= 9; i++) {
+        vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_VALUE, 6, i & 1);
+    }
+    /* the state is there at once; the event is held back */
+    g_assert_true(vgpio_line_bool(t, 6, "value"));
+    g_assert_null(qtest_qmp_event_ref(t->qts, "GPIO_LINE_CHANGED"));
+    qtest_clock_step(t->qts, VGPIO_EVENT_INTERVAL_NS / 2);
+    g_assert_true(vgpio_line_bool(t, 6, "value"));
+    g_assert_null(qtest_qmp_event_ref(t->qts, "GPIO_LINE_CHANGED"));
+
+    /* at the end of the interval: one event with the last state */
+    ev = vgpio_line_changed(t);
+    g_assert_cmpint(qdict_get_int(qdict_get_qdict(ev, "data"), "line"), ==, 6);
+    g_assert_true(qdict_get_bool(qdict_get_qdict(ev, "data"), "value"));
+    qobject_unref(ev);
+    g_assert_true(vgpio_line_bool(t, 6, "value"));
+    g_assert_null(qtest_qmp_event_ref(t->qts, "GPIO_LINE_CHANGED"));
+
+    /* other lines have their own interval */
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_DIRECTION, 7,
+                 VIRTIO_GPIO_DIRECTION_OUT);
+    ev = qtest_qmp_eventwait_ref(t->qts, "GPIO_LINE_CHANGED");
+    g_assert_cmpint(qdict_get_int(qdict_get_qdict(ev, "data"), "line"), ==, 7);
+    qobject_unref(ev);
+
+    /* a quiet line reports its next change at once */
+    qtest_clock_step(t->qts, VGPIO_EVENT_INTERVAL_NS);
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_VALUE, 6, 0);
+    ev = qtest_qmp_eventwait_ref(t->qts, "GPIO_LINE_CHANGED");
+    g_assert_false(qdict_get_bool(qdict_get_qdict(ev, "data"), "value"));
+    qobject_unref(ev);
 }
 
 static void test_monitor(VGpio *t)
@@ -652,7 +721,7 @@ static void test_monitor(VGpio *t)
     out = qtest_hmp(t->qts, "info gpio");
     g_assert(strstr(out, "gpiobe0 (gpio-dummy), device gpio0"));
     g_assert(g_regex_match_simple("\\n +3 reset +in +1 +0 +1 +none "
-                                  "+masked +read-write\\r?\\n", out, 0, 0));
+                                  "+masked +0 +read-write\\r?\\n", out, 0, 0));
     g_free(out);
 }
 
@@ -764,8 +833,13 @@ static void vgpio_qmp_ok(VGpio *t, const char *cmd)
 /* Nothing is delivered while the VM is stopped; edges wait for it */
 static void test_irq_stopped(VGpio *t)
 {
+    int64_t edges, events[2];
+
     vgpio_irq_setup(t, 0, VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH, false);
     vgpio_irq_setup(t, 2, VIRTIO_GPIO_IRQ_TYPE_LEVEL_HIGH, false);
+    edges = vgpio_line_int(t, 0, "irq-edges");
+    events[0] = vgpio_line_int(t, 0, "irq-events");
+    events[1] = vgpio_line_int(t, 2, "irq-events");
 
     vgpio_qmp_ok(t, "stop");
     vgpio_gpio_set(t, t->id, 0, true);
@@ -780,6 +854,11 @@ static void test_irq_stopped(VGpio *t)
     g_assert_cmpuint(vgpio_irq_wait(t, 2), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
     g_assert_false(vgpio_line_bool(t, 0, "irq-latched"));
     vgpio_irq_none(t);
+
+    /* the counters: two edges, merged into one interrupt */
+    g_assert_cmpint(vgpio_line_int(t, 0, "irq-edges") - edges, ==, 2);
+    g_assert_cmpint(vgpio_line_int(t, 0, "irq-events") - events[0], ==, 1);
+    g_assert_cmpint(vgpio_line_int(t, 2, "irq-events") - events[1], ==, 1);
 }
 
 static void test_irq_invalid(VGpio *t)
@@ -1040,6 +1119,7 @@ const VGpioCase vgpio_cases[] = {
     { "names", test_names },
     { "direction", test_direction },
     { "value", test_value },
+    { "event-rate", test_event_rate },
     { "monitor", test_monitor, .gpio_set = true },
     { "irq-edge", test_irq_edge },
     { "irq-level", test_irq_level },

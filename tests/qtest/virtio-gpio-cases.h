@@ -26,6 +26,12 @@
     "names=button,names=led,names=,names=reset"
 #define VGPIO_DEVICE_OPTS "id=gpio0,gpio=gpiobe0"
 
+/*
+ * GPIO_LINE_CHANGED comes at most once per line in this much VM time
+ * (GPIO_EVENT_INTERVAL_NS); qtest moves the VM clock by hand.
+ */
+#define VGPIO_EVENT_INTERVAL_NS (100 * 1000 * 1000)
+
 /* How many times the reset and hot-plug tests go round */
 #define VGPIO_CYCLES 100
 
@@ -69,6 +75,8 @@ void vgpio_req_err(VGpio *t, uint16_t type, uint16_t line, uint32_t value);
 uint8_t vgpio_get(VGpio *t, uint16_t type, uint16_t line);
 /* A boolean of query-gpio for line @line of t->id */
 bool vgpio_line_bool(VGpio *t, unsigned line, const char *key);
+QDict *vgpio_line_changed(VGpio *t);
+int64_t vgpio_line_int(VGpio *t, unsigned line, const char *key);
 /* A string of query-gpio for line @line of t->id; the caller frees it */
 char *vgpio_line_str(VGpio *t, unsigned line, const char *key);
 
