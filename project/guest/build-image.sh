@@ -88,7 +88,7 @@ log "kernel $KVER ($SRCVER, $IMGPKG), libgpiod $GPIODVER, busybox $BBVER, libc6 
 
 # The final image depends on these inputs; its directory is named by their hash.
 HASH=$( { echo "$SRCVER $IMGPKG $GPIODVER $BBVER $LIBCVER $MODULES"
-          cat "$HERE/init" "$HERE/build-image.sh" "$HERE/needed-libs.sh" "$HERE/vgpio-level.c" "$HERE/gpio-sim.sh"; } |
+          cat "$HERE/init" "$HERE/build-image.sh" "$HERE/needed-libs.sh" "$HERE/vgpio-level.c" "$HERE/gpio-sim.sh" "$HERE/vgpio-bench.c"; } |
         sha256sum | cut -c1-12)
 OUT=$CACHE/image-$HASH
 if [ -f "$OUT/VERSION" ]; then
@@ -237,11 +237,15 @@ for m in $SIMPATHS; do
     SIMMODS="$SIMMODS /lib/modules/$b"
 done
 install -m 0755 "$HERE/gpio-sim.sh" "$ST/usr/bin/gpio-sim.sh"
+# The guest side of project/bench.py; static, like busybox.
+gcc-12 -O2 -Wall -static -o "$ST/usr/bin/vgpio-bench" "$HERE/vgpio-bench.c"
+strip "$ST/usr/bin/vgpio-bench"
 cat > "$ST/etc/VERSION" <<EOF
 kernel=$KVER
 kernel_package=$IMGPKG $SRCVER
 gpio_virtio=built from linux-source-6.12 $SRCVER
 vgpio_level=/lib/modules/vgpio-level.ko (not loaded)
+vgpio_bench=/usr/bin/vgpio-bench
 gpio_sim=built from linux-source-6.12 $SRCVER (gpio-sim.c + irq_sim.c):$SIMMODS (not loaded; gpio-sim.sh)
 libgpiod=$GPIODVER
 busybox=$BBVER
