@@ -124,14 +124,13 @@ GArray *gpio_backend_parse_lines(strList *list, unsigned max,
 
 int gpio_backend_line_by_name(GpioBackend *s, const char *name)
 {
-    unsigned i;
+    gpointer line;
 
-    for (i = 0; i < s->ngpio; i++) {
-        if (!g_strcmp0(s->lines[i].name, name)) {
-            return i;
-        }
+    if (!s->line_names ||
+        !g_hash_table_lookup_extended(s->line_names, name, NULL, &line)) {
+        return -1;
     }
-    return -1;
+    return GPOINTER_TO_UINT(line);
 }
 
 static int gpio_backend_lookup_name(void *opaque, const char *name)
@@ -270,6 +269,15 @@ bool gpio_backend_set_lines(GpioBackend *s, unsigned ngpio, Error **errp)
             n = n->next;
         }
         gpio_backend_line_init(&s->lines[i]);
+    }
+    /* a peer may name the line of every edge: look names up in O(1) */
+    s->line_names = g_hash_table_new(g_str_hash, g_str_equal);
+    for (i = 0; i < ngpio; i++) {
+        if (s->lines[i].name &&
+            !g_hash_table_contains(s->line_names, s->lines[i].name)) {
+            g_hash_table_insert(s->line_names, s->lines[i].name,
+                                GUINT_TO_POINTER(i));
+        }
     }
     return gpio_backend_set_access(s, s->input_only,
                                    GPIO_LINE_ACCESS_INPUT_ONLY, errp) &&
@@ -782,6 +790,9 @@ static void gpio_backend_finalize(Object *obj)
         g_free(s->lines[i].name);
     }
     g_free(s->lines);
+    if (s->line_names) {
+        g_hash_table_destroy(s->line_names);
+    }
     if (s->event_timer) {
         timer_free(s->event_timer);
     }

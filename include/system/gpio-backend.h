@@ -106,6 +106,7 @@ struct GpioBackend {
     uint16_t ngpio_prop;    /* "ngpio" property, for the backends with one */
 
     /*< private >*/
+    GHashTable *line_names;     /* name -> line number */
     QEMUTimer *event_timer;     /* sends the GPIO_LINE_CHANGED held back */
     int64_t *event_next;        /* per line: when the next may be sent */
     unsigned long *event_held;  /* lines with a change held back */

@@ -342,9 +342,15 @@ class VirtioGpioGuest(QemuSystemTest):
         before = self.lines()
         self.assertTrue(before[0]['irq-latched'])
 
+        def state(lines):
+            # the irq counters count what one QEMU saw: not migrated
+            return [{k: v for k, v in line.items()
+                     if k not in ('irq-edges', 'irq-events')}
+                    for line in lines]
+
         self.migrate()
         self.assertEqual(self.qmp('query-status')['status'], 'paused')
-        self.assertEqual(self.lines(), before)
+        self.assertEqual(state(self.lines()), state(before))
         self.qmp('cont')
         # the latched edge reaches gpiomon, which re-arms; one more edge
         self.wait_line(0, 'irq-latched', False)
