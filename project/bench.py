@@ -177,8 +177,19 @@ def bench_ops(g, count):
     return out
 
 
+def wait_ready(g, path, timeout=30):
+    """Until the guest program has its lines (an edge that comes while
+    the kernel is still setting up the line's interrupt is not reported
+    to it, though the device delivered it)"""
+    deadline = time.monotonic() + timeout
+    while 'ready' not in g.run(f'cat {path}'):
+        assert time.monotonic() < deadline, f'{path}: the guest is not ready'
+        time.sleep(0.05)
+
+
 def bench_latency(g, peer, count):
     g.run(f'vgpio-bench echo /dev/gpiochip0 0 1 {count} > /tmp/echo 2>&1 &')
+    wait_ready(g, '/tmp/echo')
     peer.wait(lambda: peer.irqs.get(0) == 'edge-both')
     while not g.line_info(0)['irq-unmasked']:
         time.sleep(0.01)
@@ -216,6 +227,7 @@ def bench_latency(g, peer, count):
 
 def bench_rate(g, peer, rate, seconds):
     g.run('vgpio-bench events /dev/gpiochip0 0 60 1500 > /tmp/ev 2>&1 &')
+    wait_ready(g, '/tmp/ev')
     deadline = time.monotonic() + 30
     while True:
         info = g.line_info(0)
