@@ -263,21 +263,19 @@ bool gpio_backend_set_lines(GpioBackend *s, unsigned ngpio, Error **errp)
     s->event_held = bitmap_new(ngpio);
     s->event_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, gpio_backend_event_timer,
                                   s);
+    /* a peer may name the line of every edge: look names up in O(1) */
+    s->line_names = g_hash_table_new(g_str_hash, g_str_equal);
     for (i = 0, n = s->names; i < ngpio; i++) {
         if (n) {
             s->lines[i].name = *n->value ? g_strdup(n->value) : NULL;
             n = n->next;
         }
-        gpio_backend_line_init(&s->lines[i]);
-    }
-    /* a peer may name the line of every edge: look names up in O(1) */
-    s->line_names = g_hash_table_new(g_str_hash, g_str_equal);
-    for (i = 0; i < ngpio; i++) {
-        if (s->lines[i].name &&
-            !g_hash_table_contains(s->line_names, s->lines[i].name)) {
+        if (s->lines[i].name) {
+            /* unique: checked above */
             g_hash_table_insert(s->line_names, s->lines[i].name,
                                 GUINT_TO_POINTER(i));
         }
+        gpio_backend_line_init(&s->lines[i]);
     }
     return gpio_backend_set_access(s, s->input_only,
                                    GPIO_LINE_ACCESS_INPUT_ONLY, errp) &&

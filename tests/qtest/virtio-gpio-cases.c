@@ -203,6 +203,16 @@ int64_t vgpio_line_int(VGpio *t, unsigned line, const char *key)
     return v;
 }
 
+/* Forget the GPIO_LINE_CHANGED events received so far */
+void vgpio_drop_line_changed(VGpio *t)
+{
+    QDict *ev;
+
+    while ((ev = qtest_qmp_event_ref(t->qts, "GPIO_LINE_CHANGED"))) {
+        qobject_unref(ev);
+    }
+}
+
 /* The next GPIO_LINE_CHANGED, held back or not */
 QDict *vgpio_line_changed(VGpio *t)
 {
@@ -611,9 +621,7 @@ static void test_event_rate(VGpio *t)
     /* (what the device start-up sent) */
     qtest_clock_step(t->qts, VGPIO_EVENT_INTERVAL_NS);
     qobject_unref(qtest_qmp(t->qts, "{'execute': 'query-gpio'}"));
-    while ((ev = qtest_qmp_event_ref(t->qts, "GPIO_LINE_CHANGED"))) {
-        qobject_unref(ev);
-    }
+    vgpio_drop_line_changed(t);
 
     vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_DIRECTION, 6,
                  VIRTIO_GPIO_DIRECTION_OUT);

@@ -76,6 +76,7 @@ uint8_t vgpio_get(VGpio *t, uint16_t type, uint16_t line);
 /* A boolean of query-gpio for line @line of t->id */
 bool vgpio_line_bool(VGpio *t, unsigned line, const char *key);
 QDict *vgpio_line_changed(VGpio *t);
+void vgpio_drop_line_changed(VGpio *t);
 int64_t vgpio_line_int(VGpio *t, unsigned line, const char *key);
 /* A string of query-gpio for line @line of t->id; the caller frees it */
 char *vgpio_line_str(VGpio *t, unsigned line, const char *key);

@@ -195,7 +195,6 @@ static void vgpio_access(void *obj, void *data, QGuestAllocator *alloc)
 {
     VGpio t;
     g_autofree char *hmp = NULL;
-    QDict *ev;
     unsigned i;
 
     vgpio_init_node(&t, global_qtest, obj, alloc);
@@ -232,9 +231,7 @@ static void vgpio_access(void *obj, void *data, QGuestAllocator *alloc)
     /* read-only: reads work; requests that change nothing succeed */
     vgpio_gpio_set(&t, "gpio0", 3, true);
     /* (the monitor round trip took the events of lines 0 and 1) */
-    while ((ev = qtest_qmp_event_ref(t.qts, "GPIO_LINE_CHANGED"))) {
-        qobject_unref(ev);
-    }
+    vgpio_drop_line_changed(&t);
     g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 3), ==, 1);
     vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 3,
                  VIRTIO_GPIO_DIRECTION_IN);
