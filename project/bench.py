@@ -307,47 +307,42 @@ def main():
         results.append(r)
         print(json.dumps(r), flush=True)
 
+    def session(m, run, what, gpio_args, measure):
+        """Boot a guest, emit what measure(g) yields, tagged; an error is
+        recorded and the next session goes on"""
+        g = None
+        try:
+            g = Guest(a.qemu, a.guest, m, gpio_args, tmp)
+            for r in measure(g):
+                r.setdefault('kind', 'ops')
+                r.update({'machine': m, 'run': run})
+                emit(r)
+        except Exception as e:
+            emit({'kind': 'error', 'machine': m, 'run': run, 'what': what,
+                  'error': repr(e)})
+        finally:
+            if g:
+                g.close()
+
+    sock = os.path.join(tmp, 'peer.sock')
+
+    def irqs(g):
+        peer = Peer(sock)
+        yield bench_latency(g, peer, max(1, a.count // 4))
+        for rate in rates:
+            yield bench_rate(g, peer, rate, a.seconds)
+
     for run in range(a.runs):
         for m in a.machines.split(','):
             if a.only != 'irq':
-                g = None
-                try:
-                    g = Guest(a.qemu, a.guest, m, [], tmp)
-                    for r in bench_ops(g, a.count):
-                        r.setdefault('kind', 'ops')
-                        r.update({'machine': m, 'run': run})
-                        emit(r)
-                except Exception as e:
-                    emit({'kind': 'error', 'machine': m, 'run': run,
-                          'what': 'ops', 'error': repr(e)})
-                finally:
-                    if g:
-                        g.close()
+                session(m, run, 'ops', [], lambda g: bench_ops(g, a.count))
             if a.only == 'ops':
                 continue
-            sock = os.path.join(tmp, 'peer.sock')
             if os.path.exists(sock):
                 os.unlink(sock)
-            g = None
-            try:
-                g = Guest(a.qemu, a.guest, m, [
-                    '-chardev', f'socket,id=sim,path={sock},server=on,'
-                    'wait=off',
-                    '-object', 'gpio-chardev,id=g0,chardev=sim,ngpio=8'], tmp)
-                peer = Peer(sock)
-                r = bench_latency(g, peer, max(1, a.count // 4))
-                r.update({'machine': m, 'run': run})
-                emit(r)
-                for rate in rates:
-                    r = bench_rate(g, peer, rate, a.seconds)
-                    r.update({'machine': m, 'run': run})
-                    emit(r)
-            except Exception as e:
-                emit({'kind': 'error', 'machine': m, 'run': run,
-                      'what': 'irq', 'error': repr(e)})
-            finally:
-                if g:
-                    g.close()
+            session(m, run, 'irq', [
+                '-chardev', f'socket,id=sim,path={sock},server=on,wait=off',
+                '-object', 'gpio-chardev,id=g0,chardev=sim,ngpio=8'], irqs)
 
     if a.json:
         with open(a.json, 'w') as f:

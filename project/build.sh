@@ -100,22 +100,9 @@ configure() {
     cp "$TOP/project/configure-args" "$QEMU_OBJ/.vgpio-configured"
 }
 
-# The build-tree binary looks for firmware only under qemu-bundle: link
-# Debian's (seabios, qemu-system-data) there; the +ds tarball has none.
-link_firmware() {
-    local dir="$QEMU_OBJ/qemu-bundle/usr/local/share/qemu" f
-    mkdir -p "$dir"
-    for f in /usr/share/seabios/*.bin /usr/share/qemu/*.bin \
-             /usr/share/qemu/*.rom; do
-        if [ -e "$f" ] && [ ! -e "$dir/$(basename "$f")" ]; then
-            ln -sf "$f" "$dir/"
-        fi
-    done
-}
-
 build() {
     configure
-    link_firmware
+    link_firmware "$QEMU_OBJ"
     echo "== building"
     # regenerate build.ninja first, so the list of qtests is current
     ninja -C "$QEMU_OBJ" build.ninja >/dev/null

@@ -1,4 +1,4 @@
-# Common settings for the project scripts; sourced, not run.
+# Common settings and helpers for the project scripts; sourced, not run.
 VGPIO_CACHE=${VGPIO_CACHE:-$HOME/.cache/virtio-gpio}
 VGPIO_BUILD=${VGPIO_BUILD:-$TOP/_build}
 QEMU_SRC=$VGPIO_BUILD/qemu
@@ -8,3 +8,17 @@ export CCACHE_BASEDIR=$VGPIO_BUILD
 export CCACHE_NOHASHDIR=1
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 export PATH=/usr/lib/ccache:$PATH
+
+# The build-tree binary of build directory $1 looks for firmware only under
+# its qemu-bundle: link Debian's (seabios, qemu-system-data) there; the +ds
+# tarball has none.
+link_firmware() {
+    local dir="$1/qemu-bundle/usr/local/share/qemu" f
+    mkdir -p "$dir"
+    for f in /usr/share/seabios/*.bin /usr/share/qemu/*.bin \
+             /usr/share/qemu/*.rom; do
+        if [ -e "$f" ] && [ ! -e "$dir/$(basename "$f")" ]; then
+            ln -sf "$f" "$dir/"
+        fi
+    done
+}

@@ -50,24 +50,12 @@ add_instrumentation_filter() {
     grep -qxF "$FILTER_EXTRA" "$f" || echo "$FILTER_EXTRA" >> "$f"
 }
 
-# As project/build.sh: the build-tree binary finds firmware in qemu-bundle
-link_firmware() {
-    local dir="$FUZZ_OBJ/qemu-bundle/usr/local/share/qemu" f
-    mkdir -p "$dir"
-    for f in /usr/share/seabios/*.bin /usr/share/qemu/*.bin \
-             /usr/share/qemu/*.rom; do
-        if [ -e "$f" ] && [ ! -e "$dir/$(basename "$f")" ]; then
-            ln -sf "$f" "$dir/"
-        fi
-    done
-}
-
 build() {
     local stamp=$FUZZ_OBJ/.vgpio-fuzz-configured want
     bash "$TOP/project/build.sh" prepare
     grep -q virtio_gpio_fuzz.c "$QEMU_SRC/tests/qtest/fuzz/meson.build" ||
         die "tests/qtest/fuzz/meson.build does not build virtio_gpio_fuzz.c:" \
-            "add the patch of _fuzz_notes.md to patches/"
+            "the patch 'tests/qtest/fuzz: add virtio-gpio fuzz targets' is missing"
     want=$(printf '%s\n' "${FUZZ_CONFIGURE[@]}"; grep -v '^#' "$TOP/project/configure-args")
     if [ ! -f "$FUZZ_OBJ/build.ninja" ] || [ ! -f "$stamp" ] ||
        [ "$(cat "$stamp")" != "$want" ]; then
@@ -78,7 +66,7 @@ build() {
             $(grep -v '^#' "$TOP/project/configure-args"))
         echo "$want" > "$stamp"
     fi
-    link_firmware
+    link_firmware "$FUZZ_OBJ"
     echo "== building the sanitizer QEMU and qemu-fuzz-x86_64"
     # regenerate build.ninja first: a regeneration rewrites the filter
     ninja -C "$FUZZ_OBJ" build.ninja >/dev/null
