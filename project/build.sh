@@ -68,7 +68,7 @@ prepare() {
     echo "== laying our files and patches over QEMU"
     git_q am --abort >/dev/null 2>&1 || true
     # our build configuration is laid over QEMU but is not part of it
-    echo "configs/devices/x86_64-softmmu/vgpio.mak" > "$QEMU_SRC/.git/info/exclude"
+    echo "configs/devices/*/vgpio.mak" > "$QEMU_SRC/.git/info/exclude"
     git_q checkout -q -f -B vgpio upstream-base
     git_q clean -q -fdx -e build -e build-san
     overlay_files | while read -r f; do
@@ -83,7 +83,7 @@ prepare() {
     if ls "$TOP"/patches/*.patch >/dev/null 2>&1; then
         git_q am -q --keep-cr "$TOP"/patches/*.patch
     fi
-    cp "$TOP"/project/configs/*.mak "$QEMU_SRC/configs/devices/x86_64-softmmu/"
+    install_device_configs "$QEMU_SRC"
     echo "$hash" > "$QEMU_SRC/.git/vgpio-stamp"
 }
 
@@ -106,7 +106,7 @@ build() {
     echo "== building"
     # regenerate build.ninja first, so the list of qtests is current
     ninja -C "$QEMU_OBJ" build.ninja >/dev/null
-    ninja -C "$QEMU_OBJ" qemu-system-x86_64 $(cd "$QEMU_OBJ" && ninja -t targets all |
+    ninja -C "$QEMU_OBJ" qemu-system-x86_64 qemu-system-aarch64 $(cd "$QEMU_OBJ" && ninja -t targets all |
         sed -n 's/^\(tests\/qtest\/[a-z0-9_-]*\): .*/\1/p' | grep -v '\.' | sort -u)
     ccache -s 2>/dev/null | grep -E 'Hits|Misses' | head -3 || true
     if [ -n "${1:-}" ]; then

@@ -12,7 +12,7 @@ rm -rf "$tree"
 git clone -q "$QEMU_SRC" "$tree"
 git -C "$tree" checkout -q "$(git -C "$QEMU_SRC" log --format=%H -1 \
     --grep='^virtio-gpio: add the new files of the series$')"
-cp "$TOP"/project/configs/*.mak "$tree/configs/devices/x86_64-softmmu/"
+install_device_configs "$tree"
 n=0
 for p in "$TOP"/patches/*.patch; do
     n=$((n + 1))
@@ -30,6 +30,6 @@ for p in "$TOP"/patches/*.patch; do
         echo "--enable-libgpiod" > "$tree/build/.libgpiod"
     fi
     echo "== patch $n: $(basename "$p")"
-    ninja -C "$tree/build" qemu-system-x86_64 tests/qtest/qos-test >/dev/null
+    ninja -C "$tree/build" qemu-system-x86_64 qemu-system-aarch64 tests/qtest/qos-test >/dev/null
 done
 echo "every patch applies and builds"

@@ -22,3 +22,12 @@ link_firmware() {
         fi
     done
 }
+
+# Our device sets (project/configs/<target>-softmmu/vgpio.mak) go into
+# the QEMU tree $1, where --with-devices-<arch>=vgpio looks for them.
+install_device_configs() {
+    local d
+    for d in "$TOP"/project/configs/*-softmmu; do
+        cp "$d"/*.mak "$1/configs/devices/$(basename "$d")/"
+    done
+}

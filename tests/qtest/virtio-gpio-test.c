@@ -161,12 +161,21 @@ static void vgpio_config_errors(void *obj, void *data, QGuestAllocator *alloc)
     g_assert(strstr(qdict_get_str(err, "desc"), "not printable ASCII"));
     qobject_unref(err);
 
-    /* one backend, one device */
+    /*
+     * One backend, one device.  arm virt's pcie.0 takes no hot-plugged
+     * device, so there the device never gets as far as its backend; the
+     * x86 machines check the backend.
+     */
     err = vgpio_qmp_error(qts, "{'execute': 'device_add', 'arguments': "
                           "{'driver': 'virtio-gpio-pci', 'id': 'gpio2', "
                           "'gpio': 'gpiobe0'}}");
-    g_assert(strstr(qdict_get_str(err, "desc"),
-                    "gpio backend 'gpiobe0' is already in use"));
+    if (strcmp(qtest_get_arch(), "aarch64")) {
+        g_assert(strstr(qdict_get_str(err, "desc"),
+                        "gpio backend 'gpiobe0' is already in use"));
+    } else {
+        g_assert(strstr(qdict_get_str(err, "desc"),
+                        "does not support hotplugging"));
+    }
     qobject_unref(err);
     err = vgpio_qmp_error(qts, "{'execute': 'object-del', 'arguments': "
                           "{'id': 'gpiobe0'}}");
