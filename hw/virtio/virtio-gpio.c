@@ -498,6 +498,7 @@ static void virtio_gpio_device_realize(DeviceState *dev, Error **errp)
     s->vmstate = qdev_add_vm_change_state_handler(dev,
                                                   virtio_gpio_vm_state_change,
                                                   s);
+    virtio_gpio_dt_add_controller(s);
 }
 
 static void virtio_gpio_device_unrealize(DeviceState *dev)
@@ -517,6 +518,7 @@ static void virtio_gpio_device_unrealize(DeviceState *dev)
     virtio_cleanup(vdev);
     g_free(s->irq);
     g_free(s->names);
+    g_free(s->dt_node);
 }
 
 /*

@@ -40,6 +40,14 @@ struct VirtIOGPIO {
     uint32_t names_size;
     VirtIOGPIOIrq *irq;         /* per line */
     VMChangeStateEntry *vmstate;
+    char *dt_node;              /* path of our device tree node, or NULL */
+    uint32_t dt_phandle;
 };
+
+/*
+ * On a machine whose generated device tree describes the virtio-mmio
+ * transport @s is on: add the controller node for @s (dt_node, dt_phandle)
+ */
+void virtio_gpio_dt_add_controller(VirtIOGPIO *s);
 
 #endif
