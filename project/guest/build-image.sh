@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Build the Linux test guest (kernel + initramfs) from Debian packages.
 #
-# Result: $VGPIO_CACHE/guest/current/{vmlinuz,initramfs.cpio.gz,VERSION}.
+#   build-image.sh [--arch amd64|arm64]
+#
+# Result: $VGPIO_CACHE/guest/current/{vmlinuz,initramfs.cpio.gz,VERSION}
+# (amd64, the default), $VGPIO_CACHE/guest/arm64/current/... (arm64: cross-
+# built on an amd64 host; its .debs come through a private apt
+# configuration, see apt_private below).
 # Kernel: the newest linux-source-6.12 in the apt cache whose image, headers
 # and kbuild packages of exactly the same version are available; Debian does
 # not enable CONFIG_GPIO_VIRTIO, so drivers/gpio/gpio-virtio.c from that
@@ -10,18 +15,76 @@
 # GPIO simulator, with kernel/irq/irq_sim.c compiled in, for gpio-sim.sh;
 # not loaded at boot either). Userspace: busybox-static and libgpiod 2.x
 # tools (bookworm-backports). Everything is cached; only what is missing is
-# rebuilt. See README.md beside this file.
+# rebuilt. The arm64 image has no gpio-sim; it has the device tree consumers'
+# drivers (gpio-keys, leds-gpio, evdev), evtest and vgpio-keys instead.
+# See README.md beside this file.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-CACHE=${VGPIO_CACHE:-$HOME/.cache/virtio-gpio}/guest
-DEBS=$CACHE/debs
-# Modules to load at boot (with their dependencies); built-in ones are skipped.
-MODULES=${VGPIO_GUEST_MODULES:-virtio_pci virtio_mmio gpio_virtio}
-HOST_PKGS="gcc-12 make binutils kmod cpio xz-utils gzip"
-
 log() { echo "build-image: $*"; }
 die() { echo "build-image: error: $*" >&2; exit 1; }
+usage() { echo "usage: build-image.sh [--arch amd64|arm64]" >&2; exit 2; }
+
+ARCH=amd64
+while [ $# -gt 0 ]; do
+    case $1 in
+    --arch) [ $# -ge 2 ] || usage; ARCH=$2; shift 2 ;;
+    --arch=*) ARCH=${1#--arch=}; shift ;;
+    -h | --help) usage ;;
+    *) usage ;;
+    esac
+done
+
+ROOT=${VGPIO_CACHE:-$HOME/.cache/virtio-gpio}/guest
+# .debs of both architectures, in one directory (the kernel source and the
+# host's linux-kbuild serve both); each build lists what it uses in
+# $DEBS/.keep-ARCH and deletes only what no such list names.
+DEBS=$ROOT/debs
+HOSTARCH=$(dpkg --print-architecture)
+HOST_PKGS="gcc-12 make binutils kmod cpio xz-utils gzip"
+# Per architecture: where it is cached, the kernel flavour (linux-image-ABI-
+# FLAVOUR), the compiler for our static programs and the strip for them and
+# the modules (the kernel headers choose the modules' compiler themselves),
+# the library directory (lib/TRIPLET) and the dynamic linker (its name, and
+# the path programs ask for as interpreter), the modules loaded at boot by default
+# (with their dependencies; built-in ones are skipped), the user-space
+# packages, their programs copied to /usr/bin (with their DT_NEEDED
+# libraries), our static programs, and the sources the image is built from.
+case $ARCH in
+amd64)
+    CACHE=$ROOT
+    KFLAVOUR=amd64
+    CC=gcc-12 STRIP=strip
+    TRIPLET=x86_64-linux-gnu
+    LDSO=ld-linux-x86-64.so.2 LDSO_LINK=lib64/ld-linux-x86-64.so.2
+    DEFAULT_MODULES="virtio_pci virtio_mmio gpio_virtio"
+    USER_PKGS="busybox-static gpiod libgpiod3 libc6"
+    USER_BINS="gpio*"
+    STATIC_PROGS="vgpio-bench"
+    WITH_SIM=1
+    SOURCES="init build-image.sh needed-libs.sh vgpio-level.c gpio-sim.sh vgpio-bench.c"
+    ;;
+arm64)
+    [ "$HOSTARCH" = amd64 ] || die "--arch arm64 cross-builds on an amd64 host (this one is $HOSTARCH)"
+    CACHE=$ROOT/arm64
+    KFLAVOUR=arm64
+    CC=aarch64-linux-gnu-gcc STRIP=aarch64-linux-gnu-strip
+    TRIPLET=aarch64-linux-gnu
+    LDSO=ld-linux-aarch64.so.1 LDSO_LINK=lib/ld-linux-aarch64.so.1
+    # virtio and virtio_pci are built in; the device tree consumers' drivers
+    # (the LED triggers before leds-gpio, so that an LED finds its
+    # linux,default-trigger when it registers; ledtrig-heartbeat is built in).
+    DEFAULT_MODULES="virtio_mmio gpio_virtio evdev ledtrig_timer ledtrig_default_on ledtrig_heartbeat gpio_keys gpio_keys_polled leds_gpio"
+    USER_PKGS="busybox-static gpiod libgpiod3 libc6 evtest"
+    USER_BINS="gpio* evtest"
+    STATIC_PROGS="vgpio-bench vgpio-keys"
+    WITH_SIM=0
+    SOURCES="init build-image.sh needed-libs.sh vgpio-level.c vgpio-bench.c vgpio-keys.c"
+    HOST_PKGS="$HOST_PKGS gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
+    ;;
+*) die "unknown architecture $ARCH (amd64 or arm64)" ;;
+esac
+MODULES=${VGPIO_GUEST_MODULES:-$DEFAULT_MODULES}
 # shellcheck source-path=SCRIPTDIR source=needed-libs.sh
 . "$HERE/needed-libs.sh"
 
@@ -40,31 +103,88 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# One build at a time per cache.
+# One build at a time per cache (both architectures: they share $DEBS).
 mkdir -p "$CACHE"
-exec 9> "$CACHE/.lock"
+exec 9> "$ROOT/.lock"
 flock 9
 
+# --- a private apt configuration for a foreign architecture -------------------
+# Package lists of $ARCH for the Debian suites the host's apt uses (as
+# `apt-get indextargets` reports them), kept in $APTDIR: the system's apt is
+# not touched (no dpkg --add-architecture, Dir::State::status=/dev/null), and
+# no root is needed. Refreshed when the host's lists are newer (the host ran
+# apt-get update) or the suites changed, and when no kernel is found.
+APTDIR=$CACHE/apt
+# apt_for ARCH COMMAND...: run an apt command for packages of ARCH.
+apt_for() {
+    if [ "$1" = "$HOSTARCH" ]; then shift; "$@"; else shift; APT_CONFIG=$APTDIR/apt.conf "$@"; fi
+}
+apt_private_update() {
+    log "updating the $ARCH package lists ($APTDIR)"
+    apt_for "$ARCH" apt-get update -qq -o APT::Sandbox::User="$(id -un)" ||
+        { [ -f "$APTDIR/lists/.stamp" ] || die "apt-get update of the $ARCH lists failed"; log "warning: apt-get update of the $ARCH lists failed; using the old lists"; return 0; }
+    touch "$APTDIR/lists/.stamp"
+}
+apt_private() {
+    local sources keyring='' syslists
+    mkdir -p "$APTDIR"/{lists/partial,cache,state,etc/sources.list.d,etc/preferences.d}
+    [ -f /usr/share/keyrings/debian-archive-keyring.gpg ] &&
+        keyring=" signed-by=/usr/share/keyrings/debian-archive-keyring.gpg"
+    # shellcheck disable=SC2016
+    sources=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE) $(COMPONENT) $(ORIGIN)' 'Identifier: Packages' |
+              awk -v opt="[arch=$ARCH$keyring]" '$4 == "Debian" {print "deb", opt, $1, $2, $3}' | LC_ALL=C sort -u)
+    [ -n "$sources" ] || die "the host's apt has no Debian binary package lists (apt-get update?)"
+    cat > "$APTDIR/apt.conf.new" <<EOF
+APT::Architecture "$ARCH";
+APT::Architectures { "$ARCH"; };
+Dir::State "$APTDIR/state";
+Dir::State::Lists "$APTDIR/lists";
+Dir::State::status "/dev/null";
+Dir::Cache "$APTDIR/cache";
+Dir::Etc::sourcelist "$APTDIR/etc/sources.list";
+Dir::Etc::sourceparts "$APTDIR/etc/sources.list.d";
+Dir::Etc::preferencesparts "$APTDIR/etc/preferences.d";
+Acquire::Languages "none";
+EOF
+    if ! cmp -s "$APTDIR/apt.conf.new" "$APTDIR/apt.conf" || [ "$sources" != "$(cat "$APTDIR/etc/sources.list" 2>/dev/null)" ]; then
+        mv "$APTDIR/apt.conf.new" "$APTDIR/apt.conf"
+        echo "$sources" > "$APTDIR/etc/sources.list"
+        rm -f "$APTDIR/lists/.stamp"
+    fi
+    rm -f "$APTDIR/apt.conf.new"
+    eval "$(apt-config shell syslists Dir::State::lists/d)"
+    if [ ! -f "$APTDIR/lists/.stamp" ] ||
+       [ -n "$(find "$syslists" -maxdepth 1 -name '*Release' -newer "$APTDIR/lists/.stamp" 2>/dev/null | head -n 1)" ]; then
+        apt_private_update
+    fi
+}
+[ "$ARCH" = "$HOSTARCH" ] || apt_private
+
 # --- choose versions from the apt cache --------------------------------------
-# "PKG VERSION" lines, newest version first (binary packages only).
-versions() {
+# "PKG VERSION" lines, newest version first (binary packages only), of the
+# image's architecture (versions) or the host's (host_versions).
+host_versions() {
     apt-cache madison "$@" 2>/dev/null |
         awk -F' *[|] *' '$3 !~ /Sources$/ {sub(/^ +/, "", $1); print $1, $2}'
 }
+versions() { apt_for "$ARCH" host_versions "$@"; }
 
+# The kernel source and the kbuild tools come for the host, the image and the
+# headers for $ARCH, all of exactly the same version.
 pick_kernel() {   # sets SRCVER ABI IMGPKG
     local v up k have p
-    for v in $(versions linux-source-6.12 | awk '{print $2}'); do
+    for v in $(host_versions linux-source-6.12 | awk '{print $2}'); do
         up=${v%%-*}
         for k in $(apt-cache pkgnames "linux-kbuild-$up+"); do
             ABI=${k#linux-kbuild-}
-            have=$(versions "$k" "linux-headers-$ABI-amd64" "linux-headers-$ABI-common" \
-                   "linux-image-$ABI-amd64-unsigned" "linux-image-$ABI-amd64" |
+            have=$( { host_versions "$k"
+                      versions "linux-headers-$ABI-$KFLAVOUR" "linux-headers-$ABI-common" \
+                               "linux-image-$ABI-$KFLAVOUR-unsigned" "linux-image-$ABI-$KFLAVOUR"; } |
                    awk -v v="$v" '$2 == v {print $1}')
-            for p in "$k" "linux-headers-$ABI-amd64" "linux-headers-$ABI-common"; do
+            for p in "$k" "linux-headers-$ABI-$KFLAVOUR" "linux-headers-$ABI-common"; do
                 grep -qxF "$p" <<< "$have" || continue 2
             done
-            for IMGPKG in "linux-image-$ABI-amd64-unsigned" "linux-image-$ABI-amd64"; do
+            for IMGPKG in "linux-image-$ABI-$KFLAVOUR-unsigned" "linux-image-$ABI-$KFLAVOUR"; do
                 grep -qxF "$IMGPKG" <<< "$have" && { SRCVER=$v; return 0; }
             done
         done
@@ -74,21 +194,34 @@ pick_kernel() {   # sets SRCVER ABI IMGPKG
 
 if ! pick_kernel; then
     [ "$(id -u)" = 0 ] && { log "no complete linux 6.12 package set in the apt cache: apt-get update"; apt-get update -qq; }
+    [ "$ARCH" = "$HOSTARCH" ] || apt_private_update
     pick_kernel || die "no linux-source-6.12 with matching linux-image/headers/kbuild in the apt cache (needs bookworm-security or bookworm-backports; try apt-get update)"
 fi
-KVER=$ABI-amd64
-UV=$(versions gpiod busybox-static libc6)
+KVER=$ABI-$KFLAVOUR
+# shellcheck disable=SC2086
+UV=$(versions $USER_PKGS)
 newest() { awk -v p="$1" '$1 == p {print $2; exit}' <<< "$UV"; }
 GPIODVER=$(newest gpiod)
 dpkg --compare-versions "${GPIODVER:-0}" ge 2.0 ||
     die "gpiod 2.x not in the apt cache (needs bookworm-backports; try apt-get update)"
 BBVER=$(newest busybox-static)
 LIBCVER=$(newest libc6)
-log "kernel $KVER ($SRCVER, $IMGPKG), libgpiod $GPIODVER, busybox $BBVER, libc6 $LIBCVER"
+# arm64 (a cross build): evtest, and the host's busybox-static, which lists
+# the applets (see the userland section).
+HASH_EXTRA='' EVTESTVER='' HBBVER=''
+if [ "$ARCH" != "$HOSTARCH" ]; then
+    EVTESTVER=$(newest evtest)
+    HBBVER=$(host_versions busybox-static | awk '{print $2; exit}')
+    if [ -z "$BBVER" ] || [ -z "$LIBCVER" ] || [ -z "$EVTESTVER" ] || [ -z "$HBBVER" ]; then
+        die "busybox-static, libc6 or evtest ($ARCH) or busybox-static ($HOSTARCH) not in the apt lists"
+    fi
+    HASH_EXTRA=" $ARCH $EVTESTVER $HBBVER"
+fi
+log "kernel $KVER ($SRCVER, $IMGPKG), libgpiod $GPIODVER, busybox $BBVER, libc6 $LIBCVER${EVTESTVER:+, evtest $EVTESTVER}"
 
 # The final image depends on these inputs; its directory is named by their hash.
-HASH=$( { echo "$SRCVER $IMGPKG $GPIODVER $BBVER $LIBCVER $MODULES"
-          cat "$HERE/init" "$HERE/build-image.sh" "$HERE/needed-libs.sh" "$HERE/vgpio-level.c" "$HERE/gpio-sim.sh" "$HERE/vgpio-bench.c"; } |
+HASH=$( { echo "$SRCVER $IMGPKG $GPIODVER $BBVER $LIBCVER$HASH_EXTRA $MODULES"
+          for f in $SOURCES; do cat "$HERE/$f"; done; } |
         sha256sum | cut -c1-12)
 OUT=$CACHE/image-$HASH
 if [ -f "$OUT/VERSION" ]; then
@@ -99,30 +232,46 @@ fi
 
 # --- downloads ----------------------------------------------------------------
 mkdir -p "$DEBS"
-fetch() {   # fetch PKG VERSION: F = the cached .deb, downloaded if missing
-    F=$(compgen -G "$DEBS/${1}_${2/:/%3a}_*.deb" | sed -n 1p || true)
+debfile() {   # debfile PKG VERSION ARCH: the cached .deb of ARCH or all, if any
+    local f
+    for f in "$DEBS/${1}_${2/:/%3a}_$3.deb" "$DEBS/${1}_${2/:/%3a}_all.deb"; do
+        [ -f "$f" ] && { echo "$f"; return; }
+    done
+    return 0
+}
+fetch() {   # fetch PKG VERSION [ARCH]: F = the cached .deb, downloaded if missing
+    local a=${3:-$ARCH}
+    F=$(debfile "$1" "$2" "$a")
     if [ -z "$F" ]; then
-        log "downloading $1 $2"
-        (cd "$DEBS" && apt-get download -q -o APT::Sandbox::User="$(id -un)" "$1=$2") ||
+        log "downloading $1 $2${3:+ ($a)}"
+        (cd "$DEBS" && apt_for "$a" apt-get download -q -o APT::Sandbox::User="$(id -un)" "$1=$2") ||
             die "apt-get download $1=$2 failed (stale apt lists? try apt-get update)"
-        F=$(compgen -G "$DEBS/${1}_${2/:/%3a}_*.deb" | sed -n 1p)
+        F=$(debfile "$1" "$2" "$a")
+        [ -n "$F" ] || die "apt-get download $1=$2: no ${1}_*_{$a,all}.deb in $DEBS"
     fi
 }
-KPKGS="$IMGPKG linux-headers-$ABI-amd64 linux-headers-$ABI-common linux-kbuild-$ABI"
-# .debs of this build; others (older versions) are deleted at the end.
-KEEP="$(for p in $KPKGS linux-source-6.12; do echo "${p}_$SRCVER"; done)
+# "PACKAGE ARCH" of the kernel tree: the kbuild tools run on the host.
+KPKGS="$IMGPKG $ARCH
+linux-headers-$ABI-$KFLAVOUR $ARCH
+linux-headers-$ABI-common $ARCH
+linux-kbuild-$ABI $HOSTARCH"
+# .debs of this build; others (older versions) are deleted at the end unless
+# the other architecture's last build uses them (see the end).
+KEEP="$(while read -r p _; do echo "${p}_$SRCVER"; done <<< "$KPKGS"; echo "linux-source-6.12_$SRCVER")
 busybox-static_${BBVER/:/%3a}
 gpiod_$GPIODVER
 libgpiod3_$GPIODVER
-libc6_$LIBCVER"
+libc6_$LIBCVER${EVTESTVER:+
+evtest_${EVTESTVER/:/%3a}}${HBBVER:+
+busybox-static_${HBBVER/:/%3a}}"
 
 # --- kernel tree: image, headers, kbuild ---------------------------------------
 KROOT=$CACHE/kernel-$SRCVER
 if [ ! -f "$KROOT/.done" ]; then
     rm -rf "$KROOT"; mkdir -p "$KROOT"
-    for p in $KPKGS; do
-        fetch "$p" "$SRCVER"; log "unpacking $(basename "$F")"; dpkg-deb -x "$F" "$KROOT"
-    done
+    while read -r p a; do
+        fetch "$p" "$SRCVER" "$a"; log "unpacking $(basename "$F")"; dpkg-deb -x "$F" "$KROOT"
+    done <<< "$KPKGS"
     # The headers Makefile includes the common one by absolute path.
     sed -i "s|^include /usr/src/|include $KROOT/usr/src/|" "$KROOT/usr/src/linux-headers-$KVER/Makefile"
     touch "$KROOT/.done"
@@ -131,7 +280,7 @@ fi
 # --- gpio-virtio.ko, built out of tree from the same source version ------------
 MOD=$CACHE/mod-$SRCVER
 if [ ! -f "$MOD/gpio-virtio.ko" ]; then
-    fetch linux-source-6.12 "$SRCVER"
+    fetch linux-source-6.12 "$SRCVER" "$HOSTARCH"
     rm -rf "$MOD"; mkdir -p "$MOD"
     log "extracting drivers/gpio/gpio-virtio.c from $(basename "$F")"
     dpkg-deb --fsys-tarfile "$F" | tar -xO ./usr/src/linux-source-6.12.tar.xz |
@@ -140,7 +289,7 @@ if [ ! -f "$MOD/gpio-virtio.ko" ]; then
     log "building gpio-virtio.ko against linux-headers-$KVER"
     # Skip BTF for the module: no pahole needed.
     make -s -C "$KROOT/usr/src/linux-headers-$KVER" M="$MOD" CONFIG_DEBUG_INFO_BTF_MODULES= modules
-    strip --strip-debug "$MOD/gpio-virtio.ko"
+    $STRIP --strip-debug "$MOD/gpio-virtio.ko"
 fi
 
 # --- vgpio-level.ko (not loaded at boot), same headers, same way ---------------
@@ -151,7 +300,7 @@ if [ ! -f "$LVL/vgpio-level.ko" ] || ! cmp -s "$HERE/vgpio-level.c" "$LVL/vgpio-
     echo 'obj-m := vgpio-level.o' > "$LVL/Kbuild"
     log "building vgpio-level.ko against linux-headers-$KVER"
     make -s -C "$KROOT/usr/src/linux-headers-$KVER" M="$LVL" CONFIG_DEBUG_INFO_BTF_MODULES= modules
-    strip --strip-debug "$LVL/vgpio-level.ko"
+    $STRIP --strip-debug "$LVL/vgpio-level.ko"
 fi
 
 # --- gpio-sim.ko (not loaded at boot): the GPIO simulator, for gpio-sim.sh -------
@@ -161,10 +310,12 @@ fi
 # does the same (the descriptor's handler is handle_simple_irq, set by
 # irq_sim's map callback). configfs.ko (CONFIG_CONFIGFS_FS=m) comes from the
 # kernel package. SIM_RECIPE names this recipe: change it to rebuild.
+# Not in the arm64 image.
 SIM=$CACHE/sim-$SRCVER
 SIM_RECIPE="gpio-sim.c + irq_sim.c (irq_to_desc -> generic_handle_irq_safe) v1"
-if [ ! -f "$SIM/gpio-sim.ko" ] || [ "$(cat "$SIM/recipe" 2>/dev/null)" != "$SIM_RECIPE" ]; then
-    fetch linux-source-6.12 "$SRCVER"
+[ "$WITH_SIM" = 1 ] || SIM=
+if [ -n "$SIM" ] && { [ ! -f "$SIM/gpio-sim.ko" ] || [ "$(cat "$SIM/recipe" 2>/dev/null)" != "$SIM_RECIPE" ]; }; then
+    fetch linux-source-6.12 "$SRCVER" "$HOSTARCH"
     rm -rf "$SIM"; mkdir -p "$SIM"
     log "extracting drivers/gpio/gpio-sim.c, kernel/irq/irq_sim.c from $(basename "$F")"
     dpkg-deb --fsys-tarfile "$F" | tar -xO ./usr/src/linux-source-6.12.tar.xz |
@@ -187,41 +338,73 @@ fi
 
 # --- modules to load, in dependency order --------------------------------------
 mkdir -p "$KROOT/lib/modules/$KVER/extra"
-cp "$MOD/gpio-virtio.ko" "$SIM/gpio-sim.ko" "$KROOT/lib/modules/$KVER/extra/"
+cp "$MOD/gpio-virtio.ko" ${SIM:+"$SIM/gpio-sim.ko"} "$KROOT/lib/modules/$KVER/extra/"
 depmod -b "$KROOT" "$KVER"
 # shellcheck disable=SC2086
 MODPATHS=$(modprobe -d "$KROOT" -S "$KVER" -a --show-depends $MODULES |
-           awk '$1 == "insmod" && !seen[$2]++ {print $2}')
+           awk '$1 == "insmod" && !seen[$2]++ {print $2}') ||
+    die "modules to load ($MODULES): one is not in $KVER (neither built in nor a module)"
 # gpio-sim.ko and what it needs (configfs), in load order; for gpio-sim.sh.
-SIMPATHS=$(modprobe -d "$KROOT" -S "$KVER" --show-depends gpio_sim | awk '$1 == "insmod" {print $2}')
-[ "$(basename "$(echo "$SIMPATHS" | tail -n 1)")" = gpio-sim.ko ] ||
-    die "modprobe --show-depends gpio_sim: unexpected $SIMPATHS"
+SIMPATHS=
+if [ -n "$SIM" ]; then
+    SIMPATHS=$(modprobe -d "$KROOT" -S "$KVER" --show-depends gpio_sim | awk '$1 == "insmod" {print $2}')
+    [ "$(basename "$(echo "$SIMPATHS" | tail -n 1)")" = gpio-sim.ko ] ||
+        die "modprobe --show-depends gpio_sim: unexpected $SIMPATHS"
+fi
 
 # --- userland ---------------------------------------------------------------------
 USR=$CACHE/userland-$HASH
 rm -rf "$USR"; mkdir -p "$USR"
-fetch busybox-static "$BBVER"; dpkg-deb -x "$F" "$USR"
-fetch gpiod "$GPIODVER"; dpkg-deb -x "$F" "$USR"
-fetch libgpiod3 "$GPIODVER"; dpkg-deb -x "$F" "$USR"
-fetch libc6 "$LIBCVER"; dpkg-deb -x "$F" "$USR"
+for p in $USER_PKGS; do
+    case $p in gpiod | libgpiod3) v=$GPIODVER ;; busybox-static) v=$BBVER ;; libc6) v=$LIBCVER ;; evtest) v=$EVTESTVER ;; esac
+    fetch "$p" "$v"; dpkg-deb -x "$F" "$USR"
+done
+
+# The paths of busybox's applets (bin/sh, sbin/insmod, ...), from
+# `busybox --list-full`. A foreign busybox cannot run here: the host's
+# busybox-static lists them once its table of applet names is checked to be
+# the same as in the image's (Debian builds both from one configuration).
+applet_names() {   # the sorted, NUL-separated applet names in a busybox binary
+    # (awk stops reading early: tr's SIGPIPE is not an error here)
+    { tr '\0' '\n' < "$1" || :; } | LC_ALL=C awk '
+        on && ($0 == "" || $0 <= prev) {exit}
+        on {print; prev = $0; next}
+        prev == "[" && $0 == "[[" {on = 1; print "["; print; prev = $0; next}
+        {prev = $0}'
+}
+BB=$USR/bin/busybox
+if [ "$ARCH" != "$HOSTARCH" ]; then
+    fetch busybox-static "$HBBVER" "$HOSTARCH"
+    BB=$USR/busybox.$HOSTARCH
+    dpkg-deb --fsys-tarfile "$F" | tar -xO ./bin/busybox > "$BB"; chmod +x "$BB"
+    names=$(applet_names "$USR/bin/busybox")
+    if [ "$(wc -l <<< "$names")" -lt 100 ] || [ "$names" != "$(applet_names "$BB")" ]; then
+        die "busybox-static $BBVER ($ARCH) and $HBBVER ($HOSTARCH) have different applets"
+    fi
+fi
+APPLETS=$("$BB" --list-full)
 
 # --- initramfs ----------------------------------------------------------------------
 log "assembling initramfs"
 ST=$CACHE/staging-$HASH
 rm -rf "$ST" "$OUT.tmp"
-mkdir -p "$ST"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run,root,lib/modules,lib64,lib/x86_64-linux-gnu}
+L=lib/$TRIPLET
+mkdir -p "$ST"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run,root,lib/modules,"$(dirname "$LDSO_LINK")","$L"}
 install -m 0755 "$HERE/init" "$ST/init"
 cp "$USR/bin/busybox" "$ST/bin/busybox"
-for a in $("$USR/bin/busybox" --list-full); do
+for a in $APPLETS; do
     [ "$a" = bin/busybox ] || ln -s /bin/busybox "$ST/$a"
 done
-cp -a "$USR"/usr/bin/gpio* "$ST/usr/bin/"
-L=lib/x86_64-linux-gnu
-cp -L "$USR/$L/ld-linux-x86-64.so.2" "$ST/$L/"
-ln -s "/$L/ld-linux-x86-64.so.2" "$ST/lib64/ld-linux-x86-64.so.2"
-# Shared libraries: follow DT_NEEDED from the gpiod tools.
-# shellcheck disable=SC2046
-copy_needed_libs "$ST/$L" "$USR/$L $USR/usr/$L" "" $(ls "$ST"/usr/bin/gpio*)
+DYN=
+for b in $USER_BINS; do
+    # shellcheck disable=SC2086
+    for f in "$USR"/usr/bin/$b; do cp -a "$f" "$ST/usr/bin/"; DYN="$DYN $ST/usr/bin/$(basename "$f")"; done
+done
+cp -L "$USR/$L/$LDSO" "$ST/$L/"
+ln -s "/$L/$LDSO" "$ST/$LDSO_LINK"
+# Shared libraries: follow DT_NEEDED from the gpiod tools (and evtest).
+# shellcheck disable=SC2086
+copy_needed_libs "$ST/$L" "$USR/$L $USR/usr/$L" "" $DYN
 : > "$ST/etc/modules"
 for m in $MODPATHS; do
     b=$(basename "$m"); b=${b%.xz}
@@ -236,22 +419,27 @@ for m in $SIMPATHS; do
     case $m in *.xz) xz -dc "$m" > "$ST/lib/modules/$b" ;; *) cp "$m" "$ST/lib/modules/$b" ;; esac
     SIMMODS="$SIMMODS /lib/modules/$b"
 done
-install -m 0755 "$HERE/gpio-sim.sh" "$ST/usr/bin/gpio-sim.sh"
-# The guest side of project/bench.py; static, like busybox.
-gcc-12 -O2 -Wall -static -o "$ST/usr/bin/vgpio-bench" "$HERE/vgpio-bench.c"
-strip "$ST/usr/bin/vgpio-bench"
-cat > "$ST/etc/VERSION" <<EOF
-kernel=$KVER
-kernel_package=$IMGPKG $SRCVER
-gpio_virtio=built from linux-source-6.12 $SRCVER
-vgpio_level=/lib/modules/vgpio-level.ko (not loaded)
-vgpio_bench=/usr/bin/vgpio-bench
-gpio_sim=built from linux-source-6.12 $SRCVER (gpio-sim.c + irq_sim.c):$SIMMODS (not loaded; gpio-sim.sh)
-libgpiod=$GPIODVER
-busybox=$BBVER
-libc6=$LIBCVER
-modules=$(paste -sd' ' "$ST/etc/modules")
-EOF
+[ -z "$SIM" ] || install -m 0755 "$HERE/gpio-sim.sh" "$ST/usr/bin/gpio-sim.sh"
+# Static, like busybox: vgpio-bench, the guest side of project/bench.py;
+# vgpio-keys (arm64), a key event reader for the gpio-keys tests.
+for p in $STATIC_PROGS; do
+    $CC -O2 -Wall -static -o "$ST/usr/bin/$p" "$HERE/$p.c"
+    $STRIP "$ST/usr/bin/$p"
+done
+{
+    echo "kernel=$KVER"
+    echo "kernel_package=$IMGPKG $SRCVER"
+    echo "gpio_virtio=built from linux-source-6.12 $SRCVER"
+    echo "vgpio_level=/lib/modules/vgpio-level.ko (not loaded)"
+    for p in $STATIC_PROGS; do echo "${p//-/_}=/usr/bin/$p"; done
+    [ -z "$SIM" ] ||
+        echo "gpio_sim=built from linux-source-6.12 $SRCVER (gpio-sim.c + irq_sim.c):$SIMMODS (not loaded; gpio-sim.sh)"
+    echo "libgpiod=$GPIODVER"
+    echo "busybox=$BBVER"
+    echo "libc6=$LIBCVER"
+    [ -z "${EVTESTVER:-}" ] || echo "evtest=$EVTESTVER"
+    echo "modules=$(paste -sd' ' "$ST/etc/modules")"
+} > "$ST/etc/VERSION"
 
 mkdir -p "$OUT.tmp"
 (cd "$ST" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -9 > "$OUT.tmp/initramfs.cpio.gz"
@@ -262,7 +450,13 @@ mv "$OUT.tmp" "$OUT"
 ln -sfn "image-$HASH" "$CACHE/current"
 
 # --- drop what this build did not use (older versions, interrupted runs) ----------
-for f in "$DEBS"/*.deb; do
+# Of the .debs of this architecture or `all`, those that neither this build
+# nor the other architecture's last one ($DEBS/.keep-*) uses. (The host's
+# .debs that an arm64 build used go with the next amd64 build.)
+echo "$KEEP" > "$DEBS/.keep-$ARCH"
+KEEP=$(cat "$DEBS"/.keep-*)
+for f in "$DEBS"/*_"$ARCH".deb "$DEBS"/*_all.deb; do
+    [ -e "$f" ] || continue
     b=$(basename "$f")
     grep -qxF "${b%_*}" <<< "$KEEP" || { log "removing old $b"; rm -f "$f"; }
 done
