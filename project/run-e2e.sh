@@ -1,33 +1,59 @@
 #!/usr/bin/env bash
-# End-to-end tests: a real Linux guest (project/guest/) drives virtio-gpio
-# on q35 and microvm; tests/functional/test_x86_64_virtio_gpio.py runs in
-# QEMU's functional test framework. On failure, print the guest console
-# and the QMP transcript of each failed test.
+# End-to-end tests: a real Linux guest (project/guest/) drives virtio-gpio,
+# in QEMU's functional test framework: on x86 q35 and microvm
+# (tests/functional/test_x86_64_virtio_gpio.py, the amd64 guest) and on arm
+# virt's virtio-mmio and PCIe (test_aarch64_virtio_gpio.py, the arm64
+# guest). Arguments select the targets (x86_64, aarch64; default both).
+# On failure, print the guest console and the QMP transcript of each
+# failed test.
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/project/env.sh"
 bash "$TOP/project/build.sh" build >/dev/null
-bash "$TOP/project/guest/build-image.sh"
-export VGPIO_GUEST_DIR="$VGPIO_CACHE/guest/current"
-export QEMU_TEST_QEMU_BINARY="$QEMU_OBJ/qemu-system-x86_64"
 export QEMU_BUILD_ROOT="$QEMU_OBJ"
 export PYTHONPATH="$QEMU_SRC/python:$QEMU_SRC/tests/functional"
-out="$QEMU_OBJ/tests/functional/x86_64"
-rm -rf "$out"/test_x86_64_virtio_gpio.*
 cd "$QEMU_OBJ"
-tap=$(mktemp)
-trap 'rm -f "$tap"' EXIT
-if "$QEMU_OBJ/pyvenv/bin/python3" \
-       "$QEMU_SRC/tests/functional/test_x86_64_virtio_gpio.py" "$@" 2>&1 |
-       tee "$tap"; [ "${PIPESTATUS[0]}" = 0 ]; then
-    exit 0
-fi
-# the failed tests, from the TAP lines: "not ok N test_x86_64_virtio_gpio.C.t"
-for t in $(sed -n 's/^not ok [0-9]* \(test_x86_64_virtio_gpio\.[^ ]*\).*/\1/p' "$tap"); do
-    d="$out/$t"
-    echo "===== $t: QMP transcript and test log"
-    cat "$d/base.log" || true
-    echo "===== $t: guest console"
-    cat "$d/console.log" || true
+
+# run_suite TARGET GUEST_ARCH: the functional tests of TARGET on the
+# guest image of GUEST_ARCH
+run_suite() {
+    local target=$1 arch=$2 name="test_$1_virtio_gpio" out tap t d rc=0
+    bash "$TOP/project/guest/build-image.sh" --arch "$arch"
+    if [ "$arch" = amd64 ]; then
+        export VGPIO_GUEST_DIR="$VGPIO_CACHE/guest/current"
+    else
+        export VGPIO_GUEST_DIR="$VGPIO_CACHE/guest/$arch/current"
+    fi
+    export QEMU_TEST_QEMU_BINARY="$QEMU_OBJ/qemu-system-$target"
+    out="$QEMU_OBJ/tests/functional/$target"
+    rm -rf "$out/$name".*
+    tap=$(mktemp)
+    if "$QEMU_OBJ/pyvenv/bin/python3" \
+           "$QEMU_SRC/tests/functional/$name.py" 2>&1 | tee "$tap";
+       [ "${PIPESTATUS[0]}" = 0 ]; then
+        rm -f "$tap"
+        return 0
+    fi
+    # the failed tests, from the TAP lines: "not ok N NAME.CLASS.TEST"
+    for t in $(sed -n "s/^not ok [0-9]* \\($name\\.[^ ]*\\).*/\\1/p" "$tap"); do
+        d="$out/$t"
+        echo "===== $t: QMP transcript and test log"
+        cat "$d/base.log" || true
+        echo "===== $t: guest console"
+        cat "$d/console.log" || true
+    done
+    rm -f "$tap"
+    return 1
+}
+
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(x86_64 aarch64)
+failed=0
+for target in "${targets[@]}"; do
+    case $target in
+    x86_64) run_suite x86_64 amd64 || failed=1 ;;
+    aarch64) run_suite aarch64 arm64 || failed=1 ;;
+    *) echo "run-e2e: unknown target $target" >&2; exit 2 ;;
+    esac
 done
-exit 1
+exit $failed

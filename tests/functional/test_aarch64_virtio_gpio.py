@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+#
+# Functional tests of virtio-gpio with a real Linux guest on arm virt:
+# virtio-gpio-device on a virtio-mmio transport and virtio-gpio-pci on
+# PCIe run the cases of virtio_gpio_guest.py.  On virtio-mmio the device
+# is in the device tree, and the guest's own gpio-keys and gpio-leds
+# drivers use lines that dt-gpio-key and dt-gpio-led declare.
+#
+# The guest (VGPIO_GUEST_DIR) is the arm64 image of project/guest: its
+# PL061 (built into Debian's kernel) is gpiochip0, so the tests find the
+# virtio chip by its label.  vgpio-keys reads key events from an input
+# device given by name.
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+
+import time
+
+from qemu_test import QemuSystemTest
+from virtio_gpio_guest import VirtioGpioGuest
+
+KEY_ENTER = 28
+KEY_A = 30
+
+
+class VirtioGpioVirt(VirtioGpioGuest):
+    MACHINE = 'virt'
+    # nokaslr: with KASLR, cortex-a57 guests turn on page-table isolation,
+    # which makes every GPIO ioctl about 8 times slower under TCG
+    GUEST_APPEND = 'console=ttyAMA0 panic=-1 nokaslr'
+
+    def machine_args(self):
+        return ['-cpu', 'cortex-a57',
+                '-global', 'virtio-mmio.force-legacy=false']
+
+
+class VirtioGpioVirtPci(VirtioGpioVirt):
+    DEVICE = 'virtio-gpio-pci'
+
+
+class VirtioGpioVirtMmio(VirtioGpioVirt):
+    DEVICE = 'virtio-gpio-device'
+
+    # Line 0 "button" is a key (KEY_ENTER), line 1 "led" an LED the guest
+    # switches, line 2 an LED on at boot, line 4 an LED with the
+    # default-on trigger, line 5 an active-low key (KEY_A), line 6 an LED
+    # that blinks with the heartbeat trigger.
+    CONSUMERS = [
+        'dt-gpio-key,controller=gpio,line=button,code=28,label=Enter',
+        'dt-gpio-led,controller=gpio,line=led,label=status',
+        'dt-gpio-led,controller=gpio,line=2,label=power,default-state=on',
+        'dt-gpio-led,controller=gpio,line=4,label=lamp,trigger=default-on',
+        'dt-gpio-key,controller=gpio,line=5,code=30,active-low=on',
+        'dt-gpio-led,controller=gpio,line=6,label=beat,trigger=heartbeat',
+    ]
+    KEYS = 'gpio-keys-gpio'
+
+    def launch_consumers(self, device_opts=''):
+        args = (self.backend_args('gpio0', 8, self.NAMES) +
+                ['-device', f'{self.DEVICE},id=gpio,gpio=gpio0{device_opts}'])
+        for c in self.CONSUMERS:
+            args += ['-device', c]
+        self.launch(args)
+
+    def keys(self, count, timeout=30):
+        """
+        Read @count key events in the background, into /tmp/keys; return
+        when the reader has the input device open.
+        """
+        self.guest(f'vgpio-keys -n {count} -t {timeout} {self.KEYS} '
+                   '> /tmp/keys 2>&1 & '
+                   'while ! ls -l /proc/$!/fd | grep -q /dev/input/event; '
+                   'do sleep 0.05; done')
+
+    def keys_result(self):
+        self.guest('wait')
+        return self.guest('cat /tmp/keys')
+
+    def key_state(self, code):
+        return self.guest(f'vgpio-keys -s {self.KEYS} {code}')
+
+    def led_event(self, line, value, timeout=30):
+        """The GPIO_LINE_CHANGED that shows @line at @value."""
+        ev = self.vm.event_wait('GPIO_LINE_CHANGED', timeout=timeout,
+                                match={'data': {'line': line,
+                                                'value': value}})
+        self.assertIsNotNone(ev, f'line {line} never became {value}')
+        return ev['data']
+
+    def test_dt_node(self):
+        """The gpiochip has the node QEMU wrote."""
+        self.launch()
+        node = '/sys/firmware/devicetree/base/virtio_mmio@a003e00/gpio'
+        # a device tree string ends in a NUL, not a newline
+        self.assertEqual(self.guest(f"tr -d '\\0' < {node}/compatible; echo"),
+                         ['virtio,device29'])
+        out = self.guest(f'readlink -f /sys/bus/gpio/devices/{self.chip()}'
+                         '/of_node')
+        self.assertEqual(out, [node])
+
+    def wait_key(self, code, state, timeout=30):
+        """Wait until the guest's input device has key @code in @state."""
+        get = f'"$(vgpio-keys -s {self.KEYS} {code})"'
+        self.guest(f'n=0; while [ {get} != {state} ] && '
+                   f'[ $n -lt {timeout * 20} ]; do n=$((n + 1)); '
+                   f'sleep 0.05; done; [ {get} = {state} ]',
+                   timeout=timeout + 30)
+
+    def test_keys(self):
+        self.launch_consumers()
+        # gpio-keys asked for an edge-both interrupt on each key's line
+        for line in (0, 5):
+            self.wait_line(line, 'irq-unmasked', True)
+            self.assertEqual(self.lines()[line]['irq-type'], 'edge-both')
+        self.gpio_set(5, True)      # the active-low key is up
+        self.wait_key(KEY_A, 0)
+        self.keys(4)
+        # gpio-keys reads the line once it has been stable for the
+        # debounce interval: wait for each state before the next edge
+        for line, code, value, state in ((0, KEY_ENTER, True, 1),
+                                         (0, KEY_ENTER, False, 0),
+                                         (5, KEY_A, False, 1),
+                                         (5, KEY_A, True, 0)):
+            self.gpio_set(line, value)
+            self.wait_key(code, state)
+        self.assertEqual(self.keys_result(),
+                         [f'key {KEY_ENTER} 1', f'key {KEY_ENTER} 0',
+                          f'key {KEY_A} 1', f'key {KEY_A} 0'])
+
+    def test_keys_polled(self):
+        """Without interrupts the keys are polled (gpio-keys-polled)."""
+        self.KEYS = 'gpio-keys-polled-gpio'
+        self.launch_consumers(',irq=off')
+        self.gpio_set(5, True)
+        self.wait_key(KEY_A, 0)
+        self.keys(2)
+        self.gpio_set(0, True)
+        self.wait_key(KEY_ENTER, 1)
+        self.gpio_set(0, False)
+        self.assertEqual(self.keys_result(),
+                         [f'key {KEY_ENTER} 1', f'key {KEY_ENTER} 0'])
+
+    def test_leds(self):
+        self.launch_consumers()
+        # default-state and the default-on trigger: on from boot
+        for line in (2, 4):
+            line_state = self.lines()[line]
+            self.assertEqual((line_state['direction'], line_state['value']),
+                             ('out', True), f'line {line}')
+        self.assertEqual(self.guest('cat /sys/class/leds/power/brightness'),
+                         ['1'])
+        out = self.guest('cat /sys/class/leds/lamp/trigger')
+        self.assertIn('[default-on]', out[0].split())
+        # the guest switches "status"; the host sees it
+        self.assertEqual(self.lines()[1]['direction'], 'out')
+        for value in (True, False, True):
+            self.guest(f'echo {int(value)} > '
+                       '/sys/class/leds/status/brightness')
+            ev = self.led_event(1, value)
+            self.assertEqual((ev['name'], ev['direction']), ('led', 'out'))
+            self.assertEqual(self.lines()[1]['value'], value)
+        # heartbeat: the line goes on and off by itself
+        seen = set()
+        deadline = time.monotonic() + 30
+        while seen != {True, False}:
+            self.assertLess(time.monotonic(), deadline, 'no heartbeat')
+            seen.add(self.line_event(6)['value'])
+
+    def test_key_held_across_migration(self):
+        """A key held while the VM moves is still down, then comes up."""
+        self.launch_consumers()
+        self.wait_line(0, 'irq-unmasked', True)
+        self.keys(1)
+        self.gpio_set(0, True)
+        self.assertEqual(self.keys_result(), [f'key {KEY_ENTER} 1'])
+        self.wait_line(0, 'irq-unmasked', True)
+        self.migrate()
+        deadline = time.monotonic() + 30
+        while self.qmp('query-status')['status'] != 'running':
+            self.assertLess(time.monotonic(), deadline, 'not running')
+            time.sleep(0.1)
+        self.assertEqual(self.key_state(KEY_ENTER), ['1'])
+        self.assertEqual(self.lines()[0]['input'], True)
+        self.keys(1)
+        self.gpio_set(0, False)
+        self.assertEqual(self.keys_result(), [f'key {KEY_ENTER} 0'])
+        # and the LED the guest set moved with it
+        self.guest('echo 1 > /sys/class/leds/status/brightness')
+        self.led_event(1, True)
+
+
+del VirtioGpioGuest
+del VirtioGpioVirt
+
+if __name__ == '__main__':
+    QemuSystemTest.main()
