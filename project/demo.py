@@ -1,13 +1,23 @@
 #!/usr/bin/env python3
-"""The main job: a real Linux guest uses virtio-gpio, in a short scene.
+"""The main job: real Linux guests use virtio-gpio, in two short scenes.
 
-Boots the project's guest (project/guest/) with `-device virtio-gpio-pci`
-and nothing else for GPIO (the device's own 8 simulated lines), then:
-the guest lists the lines; the host presses a "button" (line 0) and the
-guest sees the edge; the guest lights an "led" (line 1) and the host sees
-it.  Exits 0 when every step happened.
+Part 1, arm virt: the project's arm64 guest (project/guest/) boots with
+virtio-gpio-device, which QEMU describes in the device tree, and a key
+and an LED declared with dt-gpio-key and dt-gpio-led.  Linux's own
+gpio-keys and gpio-leds drivers use them: the host presses the button
+over QMP and the guest reads KEY_ENTER from its input device; the guest
+lights the LED through /sys/class/leds and the host sees it in
+GPIO_LINE_CHANGED and info gpio, then makes it blink.  No GPIO tool runs
+in the guest.
 
-usage: demo.py QEMU GUEST_DIR
+Part 2, x86 q35: -device virtio-gpio-pci and nothing else for GPIO; the
+guest lists the lines, gpiomon sees the button the host presses, gpioset
+lights the LED the host watches.
+
+Exits 0 when every step happened.
+
+usage: demo.py [--scene=arm,x86] QEMU_AARCH64 ARM64_GUEST_DIR
+               QEMU_X86_64 AMD64_GUEST_DIR
 """
 
 import os
@@ -76,77 +86,189 @@ def show(lines, prefix='   guest| '):
         print(prefix + line, flush=True)
 
 
-def main():
-    qemu, guest = sys.argv[1], sys.argv[2]
-    tmp = tempfile.mkdtemp(prefix='vgpio-demo-')
-    qmp_path = os.path.join(tmp, 'qmp.sock')
-    con_path = os.path.join(tmp, 'console.sock')
-    cmd = [qemu, '-M', 'q35', '-m', '256M', '-display', 'none',
-           '-nodefaults',
-           '-kernel', os.path.join(guest, 'vmlinuz'),
-           '-initrd', os.path.join(guest, 'initramfs.cpio.gz'),
-           '-append', 'console=ttyS0 panic=-1',
-           '-chardev', f'socket,id=con,path={con_path},server=on,wait=off',
-           '-serial', 'chardev:con',
-           '-qmp', f'unix:{qmp_path},server=on,wait=off',
-           '-device', 'virtio-gpio-pci,id=gpio']
-    say('booting a Linux guest with: -device virtio-gpio-pci,id=gpio')
-    print('   ' + ' '.join(cmd), flush=True)
-    proc = subprocess.Popen(cmd)
-    con = q = None
-    try:
-        q = QMP(qmp_path)
-        con = Console(con_path)
-        con.wait_for('VGPIO-GUEST-READY')
-        con.run(':')
+class Scene:
+    """A guest booted with @args, its console and its QMP monitor."""
 
+    def __init__(self, qemu, guest, console, args):
+        self.tmp = tempfile.mkdtemp(prefix='vgpio-demo-')
+        qmp_path = os.path.join(self.tmp, 'qmp.sock')
+        con_path = os.path.join(self.tmp, 'console.sock')
+        self.cmd = [qemu, '-m', '256M', '-display', 'none', '-nodefaults',
+                    '-kernel', os.path.join(guest, 'vmlinuz'),
+                    '-initrd', os.path.join(guest, 'initramfs.cpio.gz'),
+                    '-append', f'console={console} panic=-1 nokaslr',
+                    '-chardev',
+                    f'socket,id=con,path={con_path},server=on,wait=off',
+                    '-serial', 'chardev:con',
+                    '-qmp', f'unix:{qmp_path},server=on,wait=off', *args]
+        print('   ' + ' '.join(self.cmd), flush=True)
+        self.proc = subprocess.Popen(self.cmd)
+        self.con = self.q = None
+        try:
+            self.q = QMP(qmp_path)
+            self.con = Console(con_path)
+            self.con.wait_for('VGPIO-GUEST-READY')
+            self.con.run(':')
+        except Exception:
+            self.fail()
+            raise
+
+    def line(self, n):
+        return self.q.cmd('query-gpio')[0]['lines'][n]
+
+    def wait_line(self, n, key, value, timeout=30):
+        deadline = time.monotonic() + timeout
+        while self.line(n)[key] != value:
+            assert time.monotonic() < deadline, f'line {n}: {key} != {value}'
+            time.sleep(0.05)
+
+    def wait_event(self, n, timeout=30):
+        """The next GPIO_LINE_CHANGED of line @n."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for ev in self.q.take_events('GPIO_LINE_CHANGED'):
+                if ev['data']['line'] == n:
+                    return ev
+            assert time.monotonic() < deadline, f'no GPIO_LINE_CHANGED ({n})'
+            self.q.cmd('query-status')
+            time.sleep(0.05)
+
+    def host(self, text):
+        print('   host | ' + text, flush=True)
+
+    def quit(self):
+        self.q.cmd('quit')
+        self.proc.wait(timeout=30)
+
+    def fail(self):
+        if self.con:
+            print('\n--- guest console ---\n' + '\n'.join(self.con.log),
+                  file=sys.stderr)
+        if self.q:
+            print('\n--- QMP transcript ---\n' + '\n'.join(self.q.transcript),
+                  file=sys.stderr)
+        if self.proc.poll() is None:
+            self.proc.kill()
+
+
+def arm_scene(qemu, guest):
+    """arm virt: a key and an LED of Linux's own drivers, from the DT."""
+    say('Part 1, arm virt: a button and an LED that Linux drives itself')
+    print('   virtio-gpio-device is in the device tree; dt-gpio-key and\n'
+          '   dt-gpio-led add a gpio-keys key (KEY_ENTER) on line 0 and a\n'
+          '   gpio-leds LED on line 1.  No GPIO tool runs in the guest.',
+          flush=True)
+    s = Scene(qemu, guest, 'ttyAMA0', [
+        '-M', 'virt', '-cpu', 'cortex-a57',
+        '-global', 'virtio-mmio.force-legacy=false',
+        '-object', 'gpio-dummy,id=gpio0,names=button,names=led',
+        '-device', 'virtio-gpio-device,id=gpio,gpio=gpio0',
+        '-device', 'dt-gpio-key,controller=gpio,line=button,code=28,'
+        'label=Enter',
+        '-device', 'dt-gpio-led,controller=gpio,line=led,label=status'])
+    try:
+        say('1. the guest found the key and the LED in its device tree')
+        node = '/proc/device-tree/virtio_mmio@a003e00/gpio'
+        show(s.con.run(f"echo \"$(tr -d '\\0' < {node}/compatible) "
+                       f"at {node}\""))
+        show(s.con.run('grep -A1 "^I:" /proc/bus/input/devices | '
+                       'grep "^N:.*gpio-keys-gpio"'))
+        show(s.con.run('ls /sys/class/leds'))
+
+        say('2. the host presses the button; the guest reads a key event')
+        s.wait_line(0, 'irq-unmasked', True)
+        s.con.run('vgpio-keys -n 2 -t 30 gpio-keys-gpio > /tmp/keys & '
+                  'while ! ls -l /proc/$!/fd 2>/dev/null | grep -q /dev/input/event; '
+                  'do sleep 0.05; done')
+        s.host('{"execute": "gpio-set", "arguments": {"id": "gpio", '
+               '"name": "button", "value": true}}')
+        s.q.cmd('gpio-set', id='gpio', name='button', value=True)
+        time.sleep(0.3)
+        s.host('(qemu) gpio_set gpio button 0')
+        s.q.hmp('gpio_set gpio button 0')
+        s.con.run('wait')
+        out = s.con.run('cat /tmp/keys')
+        show(out)
+        assert out == ['key 28 1', 'key 28 0'], out
+        print('   (28 is KEY_ENTER: pressed, released)', flush=True)
+
+        say('3. the guest lights the LED; the host sees it')
+        print('   guest| echo 1 > /sys/class/leds/status/brightness',
+              flush=True)
+        s.con.run('echo 1 > /sys/class/leds/status/brightness')
+        ev = s.wait_event(1)
+        while not ev['data']['value']:
+            ev = s.wait_event(1)
+        s.host(f'GPIO_LINE_CHANGED {ev["data"]}')
+        led = s.line(1)
+        assert led['direction'] == 'out' and led['value'], led
+        for line in s.q.hmp('info gpio').splitlines()[:4]:
+            s.host(line)
+
+        say('4. the guest makes the LED blink (heartbeat trigger)')
+        print('   guest| echo heartbeat > /sys/class/leds/status/trigger',
+              flush=True)
+        s.con.run('echo heartbeat > /sys/class/leds/status/trigger')
+        values = [s.wait_event(1)['data']['value'] for _ in range(4)]
+        s.host(f'GPIO_LINE_CHANGED of line 1, four in a row: {values}')
+        assert True in values and False in values, values
+        s.quit()
+    except Exception:
+        s.fail()
+        raise
+
+
+def x86_scene(qemu, guest):
+    """x86 q35: the libgpiod tools on the device's own simulated lines."""
+    say('Part 2, x86 q35: -device virtio-gpio-pci and the libgpiod tools')
+    s = Scene(qemu, guest, 'ttyS0', ['-M', 'q35',
+                                     '-device', 'virtio-gpio-pci,id=gpio'])
+    try:
         say('1. the guest lists its GPIO lines')
-        show(con.run('gpiodetect'))
-        show(con.run('gpioinfo -c gpiochip0'))
+        show(s.con.run('gpiodetect'))
+        show(s.con.run('gpioinfo -c gpiochip0'))
 
         say('2. the host presses the button (line 0); the guest sees it')
-        q.cmd('gpio-set', id='gpio', line=0, value=False)
-        con.run('gpiomon -c gpiochip0 -e rising -n 1 --format="%E edge '
-                'on line %o" 0 > /tmp/ev &')
-        while not q.cmd('query-gpio')[0]['lines'][0]['irq-unmasked']:
-            time.sleep(0.05)
-        print('   host | (qemu) gpio_set gpio 0 1', flush=True)
-        q.hmp('gpio_set gpio 0 1')
-        con.run('wait')
-        out = con.run('cat /tmp/ev')
+        s.q.cmd('gpio-set', id='gpio', line=0, value=False)
+        s.con.run('gpiomon -c gpiochip0 -e rising -n 1 --format="%E edge '
+                  'on line %o" 0 > /tmp/ev &')
+        s.wait_line(0, 'irq-unmasked', True)
+        s.host('(qemu) gpio_set gpio 0 1')
+        s.q.hmp('gpio_set gpio 0 1')
+        s.con.run('wait')
+        out = s.con.run('cat /tmp/ev')
         show(out)
         assert out == ['rising edge on line 0'], out
-        q.cmd('gpio-set', id='gpio', line=0, value=False)
+        s.q.cmd('gpio-set', id='gpio', line=0, value=False)
 
         say('3. the guest lights the LED (line 1); the host sees it')
         print('   guest| gpioset -c gpiochip0 -z 1=1', flush=True)
-        show(con.run('gpioset -c gpiochip0 -z 1=1'))
-        deadline = time.monotonic() + 30
-        while not q.take_events('GPIO_LINE_CHANGED'):
-            assert time.monotonic() < deadline, 'no GPIO_LINE_CHANGED event'
-            q.cmd('query-status')
-            time.sleep(0.05)
-        info = q.hmp('info gpio')
-        for line in info.splitlines()[:4]:
-            print('   host | ' + line, flush=True)
-        led = q.cmd('query-gpio')[0]['lines'][1]
+        show(s.con.run('gpioset -c gpiochip0 -z 1=1'))
+        s.wait_event(1)
+        for line in s.q.hmp('info gpio').splitlines()[:4]:
+            s.host(line)
+        led = s.line(1)
         assert led['direction'] == 'out' and led['value'], led
-        print(f'   host | line 1 is an output driven {int(led["value"])}: '
-              'the LED is on', flush=True)
-
-        q.cmd('quit')
-        proc.wait(timeout=30)
+        s.host(f'line 1 is an output driven {int(led["value"])}: '
+               'the LED is on')
+        s.quit()
     except Exception:
-        if con:
-            print('\n--- guest console ---\n' + '\n'.join(con.log),
-                  file=sys.stderr)
-        if q:
-            print('\n--- QMP transcript ---\n' + '\n'.join(q.transcript),
-                  file=sys.stderr)
+        s.fail()
         raise
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+
+
+def main():
+    args = sys.argv[1:]
+    scenes = ['arm', 'x86']
+    if args and args[0].startswith('--scene='):
+        scenes = args.pop(0)[len('--scene='):].split(',')
+    if len(args) != 4:
+        print(__doc__, file=sys.stderr)
+        return 2
+    if 'arm' in scenes:
+        arm_scene(args[0], args[1])
+    if 'x86' in scenes:
+        x86_scene(args[2], args[3])
     say('demo finished: every step happened')
     return 0
 

@@ -41,8 +41,8 @@ class QMP:
         self.transcript.append('<- ' + line.decode().strip())
         return json.loads(line)
 
-    def cmd_raw(self, name, **args):
-        msg = {'execute': name}
+    def cmd_raw(self, command, /, **args):
+        msg = {'execute': command}
         if args:
             msg['arguments'] = {k.replace('_', '-'): v for k, v in args.items()}
         data = json.dumps(msg)
@@ -56,8 +56,8 @@ class QMP:
                 continue
             return resp
 
-    def cmd(self, name, **args):
-        resp = self.cmd_raw(name, **args)
+    def cmd(self, command, /, **args):
+        resp = self.cmd_raw(command, **args)
         if 'error' in resp:
             raise QMPError(resp['error']['desc'])
         return resp['return']
