@@ -6,7 +6,8 @@
 # This machine has no GPIO chip and cannot load modules, so the test guest
 # (project/guest/) runs our QEMU, in qtest mode, against a chip of Linux's
 # gpio-sim driver: the guest image gets an extra initramfs archive with
-# /opt/vgpio/ (qemu-system-x86_64, qos-test, virtio-gpio-migration-test, the
+# /opt/vgpio/ (qemu-system-x86_64, qemu-system-aarch64, qos-test,
+# virtio-gpio-migration-test, the
 # shared libraries they need beyond the guest's libc, the firmware for
 # -M pc/q35/microvm, vgpio-qtest, env),
 # boots on q35 under our QEMU, creates the chip with gpio-sim.sh, exports
@@ -44,6 +45,7 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.1f", b - a}'; }
 QEMU=$QEMU_OBJ/qemu-system-x86_64
 QOS_TEST=$QEMU_OBJ/tests/qtest/qos-test
 MIG_TEST=$QEMU_OBJ/tests/qtest/virtio-gpio-migration-test
+QEMU_ARM=$QEMU_OBJ/qemu-system-aarch64
 # What QEMU loads for -M pc and -M q35 in qtest mode (checked below).
 FIRMWARE="bios-256k.bin kvmvapic.bin bios-microvm.bin"
 SIM_DEV=${VGPIO_SIM_DEV:-vgpio-sim}
@@ -57,7 +59,7 @@ CMD=${*:-vgpio-qtest}
 for n in $SIM_NAMES; do
     [[ $n =~ ^[A-Za-z0-9_.-]+$ ]] || die "bad line name in VGPIO_SIM_NAMES: $n"
 done
-for f in "$QEMU" "$QOS_TEST"; do
+for f in "$QEMU" "$QEMU_ARM" "$QOS_TEST"; do
     [ -x "$f" ] || die "$f missing: build QEMU first (bash project/build.sh build)"
 done
 
@@ -76,6 +78,7 @@ O=$R/opt/vgpio
 mkdir -p "$O/bin" "$O/lib" "$O/share/qemu"
 # Debug info is not needed in the guest; symbols stay (backtraces).
 strip --strip-debug -o "$O/bin/qemu-system-x86_64" "$QEMU"
+strip --strip-debug -o "$O/bin/qemu-system-aarch64" "$QEMU_ARM"
 strip --strip-debug -o "$O/bin/qos-test" "$QOS_TEST"
 strip --strip-debug -o "$O/bin/virtio-gpio-migration-test" "$MIG_TEST"
 install -m 0755 "$GUEST_SRC/vgpio-qtest" "$O/bin/vgpio-qtest"
@@ -119,7 +122,8 @@ host_libc=$(dpkg-query -W -f='${Version}' libc6)
 [ "$guest_libc" = "$host_libc" ] ||
     die "the guest's libc6 is $guest_libc, this host's $host_libc: QEMU's libm and libc must match (apt-get install libc6=$guest_libc, or upgrade both)"
 copy_needed_libs "$O/lib" "/lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu /lib /usr/lib" \
-    "$base_libs" "$O/bin/qemu-system-x86_64" "$O/bin/qos-test" \
+    "$base_libs" "$O/bin/qemu-system-x86_64" "$O/bin/qemu-system-aarch64" \
+    "$O/bin/qos-test" \
     "$O/bin/virtio-gpio-migration-test"
 
 (cd "$R" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$W/extra.cpio"
