@@ -147,7 +147,10 @@ static bool dt_gpio_is_led(DtGpioConsumer *c)
     return object_dynamic_cast(OBJECT(c), TYPE_DT_GPIO_LED) != NULL;
 }
 
-/* A label becomes a file name in the guest (/sys/class/leds/LABEL) */
+/*
+ * Labels and trigger names: printable ASCII, and no '/', as an LED's label
+ * becomes a file name in the guest (/sys/class/leds/LABEL)
+ */
 static bool dt_gpio_check_string(const char *what, const char *s,
                                  Error **errp)
 {
@@ -165,6 +168,12 @@ static bool dt_gpio_check_string(const char *what, const char *s,
         }
     }
     return true;
+}
+
+/* The label of a resolved consumer: its own, or its line's name, or NULL */
+static const char *dt_gpio_label(DtGpioConsumer *c)
+{
+    return c->label ? c->label : c->gpio->backend->lines[c->offset].name;
 }
 
 static int dt_gpio_lookup_name(void *opaque, const char *name)
@@ -239,10 +248,11 @@ static bool dt_gpio_consumer_resolve(DtGpioConsumer *c, Error **errp)
                        object_get_typename(OBJECT(o)));
             return false;
         }
-        if (c->label && o->label && !strcmp(o->label, c->label) &&
+        if (dt_gpio_label(c) && dt_gpio_label(o) &&
+            !strcmp(dt_gpio_label(o), dt_gpio_label(c)) &&
             dt_gpio_is_led(o) == dt_gpio_is_led(c)) {
             error_setg(errp, "another %s has the label '%s'",
-                       object_get_typename(OBJECT(o)), c->label);
+                       object_get_typename(OBJECT(o)), dt_gpio_label(c));
             return false;
         }
     }
@@ -263,8 +273,7 @@ static void dt_gpio_parent_node(void *fdt, const char *path,
 static char *dt_gpio_consumer_node(void *fdt, DtGpioConsumer *c,
                                    const char *parent, const char *kind)
 {
-    GpioLine *l = &c->gpio->backend->lines[c->offset];
-    const char *label = c->label ? c->label : l->name;
+    const char *label = dt_gpio_label(c);
     char *node = g_strdup_printf("%s/%s-%u", parent, kind, c->offset);
 
     qemu_fdt_add_subnode(fdt, node);

@@ -339,6 +339,10 @@ static const DtError dt_errors[] = {
       "-device dt-gpio-key,controller=gpio,line=1,code=2,label=k "
       "-device dt-gpio-key,controller=gpio,line=2,code=3,label=k",
       "*another dt-gpio-key has the label 'k'*" },
+    { "key-label-from-line-name", VIRT_ARGS BACKEND CTRL
+      "-device dt-gpio-key,controller=gpio,line=0,code=2 "
+      "-device dt-gpio-key,controller=gpio,line=1,code=3,label=button",
+      "*another dt-gpio-key has the label 'button'*" },
     { "key-code-zero", VIRT_ARGS BACKEND CTRL
       "-device dt-gpio-key,controller=gpio,line=1",
       "*'code' must be a Linux key code from 1 to 767*not 0*" },
