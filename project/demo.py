@@ -178,7 +178,8 @@ def arm_scene(qemu, guest):
         say('2. the host presses the button; the guest reads a key event')
         s.wait_line(0, 'irq-unmasked', True)
         s.con.run('vgpio-keys -n 2 -t 30 gpio-keys-gpio > /tmp/keys & '
-                  'while ! ls -l /proc/$!/fd 2>/dev/null | grep -q /dev/input/event; '
+                  'while ! ls -l /proc/$!/fd 2>/dev/null | '
+                  'grep -q /dev/input/event; '
                   'do sleep 0.05; done')
         s.host('{"execute": "gpio-set", "arguments": {"id": "gpio", '
                '"name": "button", "value": true}}')

@@ -68,7 +68,8 @@ class VirtioGpioVirtMmio(VirtioGpioVirt):
         """
         self.guest(f'vgpio-keys -n {count} -t {timeout} {self.KEYS} '
                    '> /tmp/keys 2>&1 & '
-                   'while ! ls -l /proc/$!/fd 2>/dev/null | grep -q /dev/input/event; '
+                   'while ! ls -l /proc/$!/fd 2>/dev/null | '
+                   'grep -q /dev/input/event; '
                    'do sleep 0.05; done')
 
     def keys_result(self):

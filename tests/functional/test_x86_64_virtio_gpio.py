@@ -96,8 +96,8 @@ class VirtioGpioQ35(VirtioGpioGuest):
                          r"input=1, irq=none\)")
         self.assertRegex(out, r"Line\(1, name='led', dir=none, value=0, ")
         self.client_cli(path, 'set', 'button', '0')
-        self.assertEqual(self.guest(f'gpioget -c {self.chip()} --numeric button'),
-                         ['0'])
+        self.assertEqual(
+            self.guest(f'gpioget -c {self.chip()} --numeric button'), ['0'])
 
 
 class VirtioGpioMicrovm(VirtioGpioGuest):
