@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
 """Benchmarks of virtio-gpio with a real Linux guest (not a pass/fail test).
 
-usage: bench.py QEMU GUEST_DIR [--machines q35,microvm] [--runs N]
+usage: bench.py QEMU GUEST_DIR [--arm QEMU_AARCH64 ARM64_GUEST_DIR]
+                [--machines q35,microvm,virt-mmio,virt-pci] [--runs N]
                 [--count N] [--rates R,R,...] [--seconds S] [--json FILE]
+
+Machines: q35 (virtio-gpio-pci), microvm (virtio-gpio-device), and with
+--arm: virt-mmio (arm virt, virtio-gpio-device) and virt-pci (arm virt,
+virtio-gpio-pci on PCIe, MSI-X through the GICv3 ITS), the arm64 guest on
+cortex-a57 with nokaslr.
 
 For each machine and run, two boots of the test guest (1 vCPU, 256 MiB):
 
-1. requests: -device virtio-gpio-pci (or virtio-gpio-device on microvm)
+1. requests: the machine's device
    on its default gpio-dummy backend; in the guest, vgpio-bench times
    COUNT get, set and set-then-get ioctls of the GPIO character device on
    one line and on four lines at once (ops/s, mean, p50, p99).  A QMP
@@ -61,6 +67,21 @@ def kv(line):
             for k, v in re.findall(r'(\w+)=(\S+)', line)}
 
 
+# machine: (target, device, machine options, kernel command line)
+MMIO_MODERN = ['-global', 'virtio-mmio.force-legacy=false']
+MACHINES = {
+    'q35': ('x86_64', 'virtio-gpio-pci', ['-M', 'q35'], 'console=ttyS0'),
+    'microvm': ('x86_64', 'virtio-gpio-device',
+                ['-M', 'microvm,rtc=on'] + MMIO_MODERN, 'console=ttyS0'),
+    'virt-mmio': ('aarch64', 'virtio-gpio-device',
+                  ['-M', 'virt', '-cpu', 'cortex-a57'] + MMIO_MODERN,
+                  'console=ttyAMA0 nokaslr'),
+    'virt-pci': ('aarch64', 'virtio-gpio-pci',
+                 ['-M', 'virt', '-cpu', 'cortex-a57'],
+                 'console=ttyAMA0 nokaslr'),
+}
+
+
 class Guest:
     def __init__(self, qemu, guest, machine, gpio_args, tmp, dev_opts=''):
         self.qmp_path = os.path.join(tmp, 'qmp.sock')
@@ -68,14 +89,9 @@ class Guest:
         for p in (self.qmp_path, con_path):
             if os.path.exists(p):
                 os.unlink(p)
-        append = 'console=ttyS0 panic=-1'
-        if machine == 'q35':
-            mach = ['-M', 'q35']
-            dev = 'virtio-gpio-pci'
-        else:
-            mach = ['-M', 'microvm,rtc=on', '-global',
-                    'virtio-mmio.force-legacy=false']
-            dev = 'virtio-gpio-device'
+        _, dev, mach, append = MACHINES[machine]
+        append += ' panic=-1'
+        if machine == 'microvm':
             append += f' tsc_early_khz={tsc_khz()}'
         cmd = [qemu] + mach + [
             '-m', '256M', '-smp', '1', '-display', 'none', '-nodefaults',
@@ -93,6 +109,10 @@ class Guest:
         self.con = Console(con_path)
         self.con.wait_for('VGPIO-GUEST-READY')
         self.con.run(':')
+        # the device's chip (on arm virt the PL061 is gpiochip0)
+        chips = [line.split()[0] for line in self.con.run('gpiodetect')
+                 if re.match(r'^gpiochip\d+ \[virtio\d+\] ', line)]
+        self.chip = '/dev/' + chips[0]
 
     def run(self, cmd, timeout=120):
         return self.con.run(cmd, timeout)
@@ -171,7 +191,7 @@ class Peer:
 def bench_ops(g, count):
     out = [{'kind': 'features', 'event_idx': g.event_idx()}]
     for op, n in OPS:
-        r = kv(g.run(f'vgpio-bench ops /dev/gpiochip0 {op} {n} {count}')[-1])
+        r = kv(g.run(f'vgpio-bench ops {g.chip} {op} {n} {count}')[-1])
         g.line_info(0)              # drains the GPIO_LINE_CHANGED events
         out.append(r)
     return out
@@ -188,7 +208,7 @@ def wait_ready(g, path, timeout=30):
 
 
 def bench_latency(g, peer, count):
-    g.run(f'vgpio-bench echo /dev/gpiochip0 0 1 {count} > /tmp/echo 2>&1 &')
+    g.run(f'vgpio-bench echo {g.chip} 0 1 {count} > /tmp/echo 2>&1 &')
     wait_ready(g, '/tmp/echo')
     peer.wait(lambda: peer.irqs.get(0) == 'edge-both')
     while not g.line_info(0)['irq-unmasked']:
@@ -226,7 +246,7 @@ def bench_latency(g, peer, count):
 
 
 def bench_rate(g, peer, rate, seconds):
-    g.run('vgpio-bench events /dev/gpiochip0 0 60 1500 > /tmp/ev 2>&1 &')
+    g.run(f'vgpio-bench events {g.chip} 0 60 1500 > /tmp/ev 2>&1 &')
     wait_ready(g, '/tmp/ev')
     deadline = time.monotonic() + 30
     while True:
@@ -291,7 +311,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('qemu')
     ap.add_argument('guest')
-    ap.add_argument('--machines', default='q35,microvm')
+    ap.add_argument('--arm', nargs=2, metavar=('QEMU_AARCH64', 'GUEST_DIR'))
+    ap.add_argument('--machines')
     ap.add_argument('--runs', type=int, default=3)
     ap.add_argument('--count', type=int, default=2000)
     ap.add_argument('--rates', default='1000,5000,10000,20000,50000')
@@ -300,6 +321,14 @@ def main():
     ap.add_argument('--only', choices=['ops', 'irq'])
     a = ap.parse_args()
     rates = [int(x) for x in a.rates.split(',')]
+    if not a.machines:
+        a.machines = 'q35,microvm' + (',virt-mmio,virt-pci' if a.arm else '')
+    binaries = {'x86_64': (a.qemu, a.guest)}
+    if a.arm:
+        binaries['aarch64'] = tuple(a.arm)
+    for m in a.machines.split(','):
+        if m not in MACHINES or MACHINES[m][0] not in binaries:
+            ap.error(f'machine {m}: unknown, or its target has no QEMU')
     results = []
     tmp = tempfile.mkdtemp(prefix='vgpio-bench-')
 
@@ -312,7 +341,7 @@ def main():
         recorded and the next session goes on"""
         g = None
         try:
-            g = Guest(a.qemu, a.guest, m, gpio_args, tmp)
+            g = Guest(*binaries[MACHINES[m][0]], m, gpio_args, tmp)
             for r in measure(g):
                 r.setdefault('kind', 'ops')
                 r.update({'machine': m, 'run': run})

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Benchmarks (not a pass/fail test): build what is missing, then boot the
-# test guest on q35 and microvm and time requests and interrupts
-# (project/bench.py; arguments go to it, e.g. --runs 5 --json out.json).
+# test guests on q35, microvm and arm virt (virtio-mmio and PCIe) and time
+# requests and interrupts (project/bench.py; arguments go to it, e.g.
+# --runs 5 --machines virt-mmio,virt-pci --json out.json).
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/project/env.sh"
 bash "$TOP/project/setup.sh"
 bash "$TOP/project/build.sh" build >/dev/null
 bash "$TOP/project/guest/build-image.sh" >/dev/null
+bash "$TOP/project/guest/build-image.sh" --arch arm64 >/dev/null
 exec python3 "$TOP/project/bench.py" "$QEMU_OBJ/qemu-system-x86_64" \
-    "$VGPIO_CACHE/guest/current" "$@"
+    "$VGPIO_CACHE/guest/current" \
+    --arm "$QEMU_OBJ/qemu-system-aarch64" "$VGPIO_CACHE/guest/arm64/current" \
+    "$@"
