@@ -30,6 +30,11 @@ for p in "$TOP"/patches/*.patch; do
         echo "--enable-libgpiod" > "$tree/build/.libgpiod"
     fi
     echo "== patch $n: $(basename "$p")"
-    ninja -C "$tree/build" qemu-system-x86_64 qemu-system-aarch64 tests/qtest/qos-test >/dev/null
+    if ! ninja -C "$tree/build" qemu-system-x86_64 qemu-system-aarch64 \
+             tests/qtest/qos-test > "$tree/build/ninja.log" 2>&1; then
+        grep -E -A5 'error|FAILED' "$tree/build/ninja.log" | head -40
+        echo "patch $n does not build: $(basename "$p")"
+        exit 1
+    fi
 done
 echo "every patch applies and builds"
