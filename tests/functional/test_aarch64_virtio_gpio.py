@@ -2,7 +2,8 @@
 #
 # Functional tests of virtio-gpio with a real Linux guest on arm virt:
 # virtio-gpio-device on a virtio-mmio transport and virtio-gpio-pci on
-# PCIe run the cases of virtio_gpio_guest.py.  On virtio-mmio the device
+# PCIe (virt's default GICv2, and GICv3 with its ITS) run the cases of
+# virtio_gpio_guest.py.  On virtio-mmio the device
 # is in the device tree, and the guest's own gpio-keys and gpio-leds
 # drivers use lines that dt-gpio-key and dt-gpio-led declare.
 #
@@ -35,6 +36,26 @@ class VirtioGpioVirt(VirtioGpioGuest):
 
 class VirtioGpioVirtPci(VirtioGpioVirt):
     DEVICE = 'virtio-gpio-pci'
+
+
+class VirtioGpioVirtGicv3Pci(VirtioGpioVirt):
+    """virtio-gpio-pci with its MSI-X through the GICv3 ITS (LPIs)"""
+    DEVICE = 'virtio-gpio-pci'
+
+    def machine_args(self):
+        return super().machine_args() + ['-machine', 'gic-version=3']
+
+    def test_its(self):
+        """The device's interrupts are LPIs of the ITS, and they work."""
+        self.launch()
+        out = self.guest('grep virtio /proc/interrupts')
+        self.assertTrue(out)
+        for line in out:
+            self.assertIn('ITS-', line)
+        self.gpio_set(0, False)
+        self.monitor('rising', 1)
+        self.gpio_set(0, True)
+        self.assertEqual(self.monitor_result(), ['rising'])
 
 
 class VirtioGpioVirtMmio(VirtioGpioVirt):
