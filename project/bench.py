@@ -2,13 +2,17 @@
 """Benchmarks of virtio-gpio with a real Linux guest (not a pass/fail test).
 
 usage: bench.py QEMU GUEST_DIR [--arm QEMU_AARCH64 ARM64_GUEST_DIR]
-                [--machines q35,microvm,virt-mmio,virt-pci] [--runs N]
+                [--machines q35,microvm,virt-mmio,...] [--runs N]
                 [--count N] [--rates R,R,...] [--seconds S] [--json FILE]
 
 Machines: q35 (virtio-gpio-pci), microvm (virtio-gpio-device), and with
---arm: virt-mmio (arm virt, virtio-gpio-device) and virt-pci (arm virt,
-virtio-gpio-pci on PCIe, MSI-X through the GICv3 ITS), the arm64 guest on
-cortex-a57 with nokaslr.
+--arm the arm64 guest on arm virt (cortex-a57, nokaslr): virt-mmio
+(virtio-gpio-device) and virt-pci (virtio-gpio-pci on PCIe) on virt's
+default GICv2 (MSIs through GICv2m), virt3-mmio, virt3-pci (MSI-X through
+the GICv3 ITS) and virt3-pci-noits (GICv3 without ITS: GICv2m) with
+gic-version=3.  On arm virt the loop also times QEMU's emulated PL061 of
+the same boot (line 0) as the reference for emulated GPIO, with the
+ratio virtio-gpio / PL061.
 
 For each machine and run, two boots of the test guest (1 vCPU, 256 MiB):
 
@@ -79,7 +83,19 @@ MACHINES = {
     'virt-pci': ('aarch64', 'virtio-gpio-pci',
                  ['-M', 'virt', '-cpu', 'cortex-a57'],
                  'console=ttyAMA0 nokaslr'),
+    'virt3-mmio': ('aarch64', 'virtio-gpio-device',
+                   ['-M', 'virt,gic-version=3', '-cpu', 'cortex-a57'] +
+                   MMIO_MODERN, 'console=ttyAMA0 nokaslr'),
+    'virt3-pci': ('aarch64', 'virtio-gpio-pci',
+                  ['-M', 'virt,gic-version=3', '-cpu', 'cortex-a57'],
+                  'console=ttyAMA0 nokaslr'),
+    'virt3-pci-noits': ('aarch64', 'virtio-gpio-pci',
+                        ['-M', 'virt,gic-version=3,its=off',
+                         '-cpu', 'cortex-a57'], 'console=ttyAMA0 nokaslr'),
 }
+ARM_MACHINES = 'virt-mmio,virt-pci,virt3-mmio,virt3-pci,virt3-pci-noits'
+# QEMU's emulated PL061 of arm virt, timed in the same boot as a reference
+PL061_OPS = [('get', 1), ('set', 1)]
 
 
 class Guest:
@@ -110,9 +126,13 @@ class Guest:
         self.con.wait_for('VGPIO-GUEST-READY')
         self.con.run(':')
         # the device's chip (on arm virt the PL061 is gpiochip0)
-        chips = [line.split()[0] for line in self.con.run('gpiodetect')
-                 if re.match(r'^gpiochip\d+ \[virtio\d+\] ', line)]
-        self.chip = '/dev/' + chips[0]
+        chips = self.con.run('gpiodetect')
+
+        def find(label):
+            return ['/dev/' + c.split()[0] for c in chips
+                    if re.match(r'^gpiochip\d+ \[' + label + r'\] ', c)]
+        self.chip = find(r'virtio\d+')[0]
+        self.pl061 = find(r'[0-9a-f]+\.pl061')
 
     def run(self, cmd, timeout=120):
         return self.con.run(cmd, timeout)
@@ -193,6 +213,11 @@ def bench_ops(g, count):
     for op, n in OPS:
         r = kv(g.run(f'vgpio-bench ops {g.chip} {op} {n} {count}')[-1])
         g.line_info(0)              # drains the GPIO_LINE_CHANGED events
+        out.append(r)
+    for op, n in PL061_OPS if g.pl061 else []:
+        # line 0: line 3 is virt's power key
+        r = kv(g.run(f'vgpio-bench ops {g.pl061[0]} {op} {n} {count}')[-1])
+        r['kind'] = 'pl061'
         out.append(r)
     return out
 
@@ -322,7 +347,7 @@ def main():
     a = ap.parse_args()
     rates = [int(x) for x in a.rates.split(',')]
     if not a.machines:
-        a.machines = 'q35,microvm' + (',virt-mmio,virt-pci' if a.arm else '')
+        a.machines = 'q35,microvm' + (',' + ARM_MACHINES if a.arm else '')
     binaries = {'x86_64': (a.qemu, a.guest)}
     if a.arm:
         binaries['aarch64'] = tuple(a.arm)
@@ -399,6 +424,17 @@ def main():
                 print(f'  {op:<8}{n:>6}{median(s, "ops_s"):>9.0f}'
                       f'{median(s, "mean_us"):>9.1f}'
                       f'{median(s, "p50_us"):>8.1f}{median(s, "p99_us"):>8.1f}')
+        pl = [r for r in rows if r['kind'] == 'pl061']
+        if pl:
+            print(f'  PL061 of the same boots (QEMU\'s emulated GPIO), and '
+                  'virtio-gpio / PL061:')
+            for op, n in PL061_OPS:
+                s = [r for r in pl if r['op'] == op and r['lines'] == n]
+                v = [r for r in ops if r['op'] == op and r['lines'] == n]
+                print(f'  {op:<8}{n:>6}{median(s, "ops_s"):>9.0f}'
+                      f'{median(s, "mean_us"):>9.1f}'
+                      f'{median(s, "p50_us"):>8.1f}{median(s, "p99_us"):>8.1f}'
+                      f'  ratio {median(v, "ops_s") / median(s, "ops_s"):.2f}')
         lat = [r for r in rows if r['kind'] == 'latency']
         if lat:
             print(f'\n{m}: interrupts (gpio-chardev)')
