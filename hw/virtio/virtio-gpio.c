@@ -387,6 +387,12 @@ static void virtio_gpio_get_config(VirtIODevice *vdev, uint8_t *config)
 static uint64_t virtio_gpio_get_features(VirtIODevice *vdev, uint64_t f,
                                          Error **errp)
 {
+    /*
+     * The eventq gives a buffer back when its line's irq comes, not in
+     * the order the buffers were queued: never offer VIRTIO_F_IN_ORDER
+     * (in_order=on), with which nothing past a held buffer would be seen.
+     */
+    virtio_clear_feature(&f, VIRTIO_F_IN_ORDER);
     return f | VIRTIO_GPIO(vdev)->host_features;
 }
 

@@ -13,6 +13,7 @@
 #include "qemu/osdep.h"
 #include "qobject/qdict.h"
 #include "libqtest.h"
+#include "standard-headers/linux/virtio_config.h"
 #include "standard-headers/linux/virtio_gpio.h"
 #include "standard-headers/linux/virtio_ids.h"
 #include "virtio-gpio-cases.h"
@@ -117,6 +118,34 @@ static void test_two_devices(void)
     qtest_quit(qts);
 }
 
+/*
+ * in_order=on: the event queue gives its buffers back in the order the
+ * lines' interrupts come, not in the order they were queued, so the
+ * device does not offer VIRTIO_F_IN_ORDER (with it negotiated, QEMU
+ * would publish nothing past the first buffer still held).
+ */
+static void test_in_order(void)
+{
+    QTestState *qts = vgpio_mmio_start(VGPIO_OBJECT " -device "
+                                       "virtio-gpio-device,id=gpio0,"
+                                       "gpio=gpiobe0,in_order=on");
+    VGpioMMIO m = { 0 };
+
+    vgpio_mmio_setup(&m, qts, 0, "gpio0");
+    g_assert_false(m.t.vdev->features & (1ull << VIRTIO_F_IN_ORDER));
+    vgpio_irq_setup(&m.t, 0, VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING, false);
+    vgpio_irq_setup(&m.t, 1, VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING, false);
+    /* line 1's buffer, queued after line 0's, comes back first */
+    vgpio_gpio_set(&m.t, "gpio0", 1, true);
+    g_assert_cmpuint(vgpio_irq_wait(&m.t, 1), ==,
+                     VIRTIO_GPIO_IRQ_STATUS_VALID);
+    vgpio_gpio_set(&m.t, "gpio0", 0, true);
+    g_assert_cmpuint(vgpio_irq_wait(&m.t, 0), ==,
+                     VIRTIO_GPIO_IRQ_STATUS_VALID);
+    vgpio_mmio_teardown(&m);
+    qtest_quit(qts);
+}
+
 int main(int argc, char **argv)
 {
     const VGpioCase *c;
@@ -137,5 +166,6 @@ int main(int argc, char **argv)
                    test_default_backend);
     qtest_add_func("virtio-gpio/microvm/irq-off", test_irq_off);
     qtest_add_func("virtio-gpio/microvm/two-devices", test_two_devices);
+    qtest_add_func("virtio-gpio/microvm/in-order", test_in_order);
     return g_test_run();
 }
