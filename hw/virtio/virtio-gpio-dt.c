@@ -259,14 +259,19 @@ static bool dt_gpio_consumer_resolve(DtGpioConsumer *c, Error **errp)
     return true;
 }
 
-/* Make the consumers' parent node @path (compatible @compat) if new */
-static void dt_gpio_parent_node(void *fdt, const char *path,
+/*
+ * Make the consumers' parent node @path (compatible @compat) unless it is
+ * there already; returns whether it was made.
+ */
+static bool dt_gpio_parent_node(void *fdt, const char *path,
                                 const char *compat)
 {
-    if (fdt_path_offset(fdt, path) < 0) {
-        qemu_fdt_add_subnode(fdt, path);
-        qemu_fdt_setprop_string(fdt, path, "compatible", compat);
+    if (fdt_path_offset(fdt, path) >= 0) {
+        return false;
     }
+    qemu_fdt_add_subnode(fdt, path);
+    qemu_fdt_setprop_string(fdt, path, "compatible", compat);
+    return true;
 }
 
 /* The node of consumer @c under @parent, with its gpios and label */
@@ -325,9 +330,9 @@ static void dt_gpio_key_realize(DeviceState *dev, Error **errp)
                    "poll-interval", c->controller);
         return;
     }
-    dt_gpio_parent_node(fdt, parent,
-                        polled ? "gpio-keys-polled" : "gpio-keys");
-    if (polled) {
+    if (dt_gpio_parent_node(fdt, parent,
+                            polled ? "gpio-keys-polled" : "gpio-keys") &&
+        polled) {
         qemu_fdt_setprop_cell(fdt, parent, "poll-interval", c->poll_interval);
     }
     node = dt_gpio_consumer_node(fdt, c, parent, "key");
@@ -397,15 +402,8 @@ static const Property dt_gpio_led_props[] = {
 
 static void dt_gpio_consumer_unrealize(DeviceState *dev)
 {
-    DtGpioConsumer *c = DT_GPIO_CONSUMER(dev);
-    DtGpioConsumer *o;
-
-    QTAILQ_FOREACH(o, &dt_gpio_consumers, next) {
-        if (o == c) {
-            QTAILQ_REMOVE(&dt_gpio_consumers, c, next);
-            break;
-        }
-    }
+    /* a realized consumer is on the list: realize ends by adding it */
+    QTAILQ_REMOVE(&dt_gpio_consumers, DT_GPIO_CONSUMER(dev), next);
 }
 
 static void dt_gpio_consumer_class_init(ObjectClass *klass, void *data)
