@@ -73,25 +73,24 @@ def kv(line):
 
 # machine: (target, device, machine options, kernel command line)
 MMIO_MODERN = ['-global', 'virtio-mmio.force-legacy=false']
+
+
+def virt(dev, opts=''):
+    """arm virt with @opts, the arm64 guest on cortex-a57"""
+    return ('aarch64', dev, ['-M', 'virt' + opts, '-cpu', 'cortex-a57'] +
+            (MMIO_MODERN if dev == 'virtio-gpio-device' else []),
+            'console=ttyAMA0 nokaslr')
+
+
 MACHINES = {
     'q35': ('x86_64', 'virtio-gpio-pci', ['-M', 'q35'], 'console=ttyS0'),
     'microvm': ('x86_64', 'virtio-gpio-device',
                 ['-M', 'microvm,rtc=on'] + MMIO_MODERN, 'console=ttyS0'),
-    'virt-mmio': ('aarch64', 'virtio-gpio-device',
-                  ['-M', 'virt', '-cpu', 'cortex-a57'] + MMIO_MODERN,
-                  'console=ttyAMA0 nokaslr'),
-    'virt-pci': ('aarch64', 'virtio-gpio-pci',
-                 ['-M', 'virt', '-cpu', 'cortex-a57'],
-                 'console=ttyAMA0 nokaslr'),
-    'virt3-mmio': ('aarch64', 'virtio-gpio-device',
-                   ['-M', 'virt,gic-version=3', '-cpu', 'cortex-a57'] +
-                   MMIO_MODERN, 'console=ttyAMA0 nokaslr'),
-    'virt3-pci': ('aarch64', 'virtio-gpio-pci',
-                  ['-M', 'virt,gic-version=3', '-cpu', 'cortex-a57'],
-                  'console=ttyAMA0 nokaslr'),
-    'virt3-pci-noits': ('aarch64', 'virtio-gpio-pci',
-                        ['-M', 'virt,gic-version=3,its=off',
-                         '-cpu', 'cortex-a57'], 'console=ttyAMA0 nokaslr'),
+    'virt-mmio': virt('virtio-gpio-device'),
+    'virt-pci': virt('virtio-gpio-pci'),
+    'virt3-mmio': virt('virtio-gpio-device', ',gic-version=3'),
+    'virt3-pci': virt('virtio-gpio-pci', ',gic-version=3'),
+    'virt3-pci-noits': virt('virtio-gpio-pci', ',gic-version=3,its=off'),
 }
 ARM_MACHINES = 'virt-mmio,virt-pci,virt3-mmio,virt3-pci,virt3-pci-noits'
 # QEMU's emulated PL061 of arm virt, timed in the same boot as a reference
