@@ -12,6 +12,7 @@
 #include "hw/virtio/virtio-pci.h"
 #include "qapi/error.h"
 #include "qemu/module.h"
+#include "qemu/range.h"
 #include "qom/object.h"
 
 typedef struct VirtIOGPIOPCI VirtIOGPIOPCI;
@@ -23,6 +24,9 @@ DECLARE_INSTANCE_CHECKER(VirtIOGPIOPCI, VIRTIO_GPIO_PCI,
 struct VirtIOGPIOPCI {
     VirtIOPCIProxy parent_obj;
     VirtIOGPIO vdev;
+    /* virtio-pci's, which we wrap */
+    void (*config_write)(PCIDevice *pci_dev, uint32_t address, uint32_t val,
+                         int len);
 };
 
 static const Property virtio_gpio_pci_properties[] = {
@@ -31,6 +35,23 @@ static const Property virtio_gpio_pci_properties[] = {
     DEFINE_PROP_UINT32("vectors", VirtIOPCIProxy, nvectors,
                        DEV_NVECTORS_UNSPECIFIED),
 };
+
+/*
+ * While the guest has bus mastering off, virtio-pci has the device
+ * disabled: it keeps its eventq buffers and latches edges.  Once bus
+ * mastering is back on, it delivers them.
+ */
+static void virtio_gpio_pci_write_config(PCIDevice *pci_dev, uint32_t address,
+                                         uint32_t val, int len)
+{
+    VirtIOGPIOPCI *dev = VIRTIO_GPIO_PCI(pci_dev);
+
+    dev->config_write(pci_dev, address, val, len);
+    if (range_covers_byte(address, len, PCI_COMMAND) &&
+        (pci_dev->config[PCI_COMMAND] & PCI_COMMAND_MASTER)) {
+        virtio_gpio_deliver_pending(&dev->vdev);
+    }
+}
 
 static void virtio_gpio_pci_realize(VirtIOPCIProxy *vpci_dev, Error **errp)
 {
@@ -42,7 +63,12 @@ static void virtio_gpio_pci_realize(VirtIOPCIProxy *vpci_dev, Error **errp)
         vpci_dev->nvectors = 3;
     }
     virtio_pci_force_virtio_1(vpci_dev);
-    qdev_realize(vdev, BUS(&vpci_dev->bus), errp);
+    if (!qdev_realize(vdev, BUS(&vpci_dev->bus), errp)) {
+        return;
+    }
+    /* virtio-pci set its own when the device was plugged */
+    dev->config_write = vpci_dev->pci_dev.config_write;
+    vpci_dev->pci_dev.config_write = virtio_gpio_pci_write_config;
 }
 
 static void virtio_gpio_pci_class_init(ObjectClass *klass, void *data)

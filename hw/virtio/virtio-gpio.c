@@ -112,6 +112,21 @@ static void virtio_gpio_irq_return(VirtIOGPIO *s, unsigned line,
 }
 
 /*
+ * Whether an eventq buffer can go back to the guest now.  It cannot before
+ * the driver is ready (DRIVER_OK), after virtio_error(), while virtio-pci
+ * has the device disabled (bus mastering off: the core would drop the
+ * completion) and while the VM is stopped.  Until then the buffers are
+ * kept and the edges latched; virtio_gpio_deliver_pending() gives them
+ * back once it can.
+ */
+static bool virtio_gpio_can_deliver(VirtIOGPIO *s)
+{
+    VirtIODevice *vdev = VIRTIO_DEVICE(s);
+
+    return s->driver_ok && vdev->vm_running && !virtio_device_disabled(vdev);
+}
+
+/*
  * Deliver what is pending on an unmasked line: a latched edge, or a level
  * that is active.  Returns true if the buffer went back to the guest.
  */
@@ -119,7 +134,7 @@ static bool virtio_gpio_irq_check(VirtIOGPIO *s, unsigned line)
 {
     VirtIOGPIOIrq *irq = &s->irq[line];
 
-    if (!irq->elem || !s->parent_obj.vm_running) {
+    if (!irq->elem || !virtio_gpio_can_deliver(s)) {
         return false;
     }
     if (irq->latched || virtio_gpio_level_active(s, line)) {
@@ -396,15 +411,12 @@ static uint64_t virtio_gpio_get_features(VirtIODevice *vdev, uint64_t f,
     return f | VIRTIO_GPIO(vdev)->host_features;
 }
 
-/* Irqs that became pending while the VM was stopped */
-static void virtio_gpio_vm_state_change(void *opaque, bool running,
-                                        RunState state)
+void virtio_gpio_deliver_pending(VirtIOGPIO *s)
 {
-    VirtIOGPIO *s = opaque;
     bool pushed = false;
     unsigned i;
 
-    if (!running || !s->event_vq) {
+    if (!s->event_vq || !virtio_gpio_can_deliver(s)) {
         return;
     }
     for (i = 0; i < s->backend->ngpio; i++) {
@@ -413,6 +425,33 @@ static void virtio_gpio_vm_state_change(void *opaque, bool running,
     if (pushed) {
         virtio_notify(VIRTIO_DEVICE(s), s->event_vq);
     }
+}
+
+/* Irqs that became pending while the VM was stopped */
+static void virtio_gpio_vm_state_change(void *opaque, bool running,
+                                        RunState state)
+{
+    if (running) {
+        virtio_gpio_deliver_pending(opaque);
+    }
+}
+
+static void virtio_gpio_set_status(VirtIODevice *vdev, uint8_t status)
+{
+    VirtIOGPIO *s = VIRTIO_GPIO(vdev);
+    bool driver_ok = status & VIRTIO_CONFIG_S_DRIVER_OK;
+
+    /*
+     * virtio-pci takes DRIVER_OK away when the guest turns bus mastering
+     * off, once it has disabled the device.  The driver is still there:
+     * its irqs come again when bus mastering is back on.
+     */
+    if (!driver_ok && vdev->disabled) {
+        return;
+    }
+    s->driver_ok = driver_ok;
+    /* vdev->status is updated after we return; driver_ok says it already */
+    virtio_gpio_deliver_pending(s);
 }
 
 static void virtio_gpio_drop_irqs(VirtIOGPIO *s)
@@ -429,11 +468,28 @@ static void virtio_gpio_drop_irqs(VirtIOGPIO *s)
     }
 }
 
+/*
+ * VIRTIO_F_RING_RESET: the guest resets one queue.  The eventq's buffers
+ * belong to the old ring: drop them without a completion, and the edges
+ * latched for them, as a device reset does.  The lines keep their irq
+ * types.  The requestq has nothing in flight.
+ */
+static void virtio_gpio_queue_reset(VirtIODevice *vdev, uint32_t queue_index)
+{
+    VirtIOGPIO *s = VIRTIO_GPIO(vdev);
+
+    trace_virtio_gpio_queue_reset(s, queue_index);
+    if (s->event_vq && queue_index == virtio_get_queue_index(s->event_vq)) {
+        virtio_gpio_drop_irqs(s);
+    }
+}
+
 static void virtio_gpio_reset(VirtIODevice *vdev)
 {
     VirtIOGPIO *s = VIRTIO_GPIO(vdev);
 
     trace_virtio_gpio_reset(s);
+    s->driver_ok = false;
     virtio_gpio_drop_irqs(s);
     gpio_backend_reset(s->backend);
 }
@@ -537,10 +593,11 @@ static int virtio_gpio_get_irqs(QEMUFile *f, void *pv, size_t size,
 {
     VirtIOGPIO *s = pv;
     VirtIODevice *vdev = VIRTIO_DEVICE(s);
-    unsigned i;
+    unsigned i, queued = 0;
 
     for (i = 0; i < s->backend->ngpio; i++) {
         uint8_t flags = qemu_get_byte(f);
+        VirtQueueElement *elem;
 
         if (flags & ~(VIRTIO_GPIO_MIG_LATCHED | VIRTIO_GPIO_MIG_QUEUED)) {
             error_report("virtio-gpio: bad irq state of line %u in the "
@@ -558,17 +615,39 @@ static int virtio_gpio_get_irqs(QEMUFile *f, void *pv, size_t size,
                          "irq in the migration stream", i);
             return -EINVAL;
         }
-        /* loadvm into a running VM: what it had queued is gone */
-        g_free(s->irq[i].elem);
-        s->irq[i].elem = NULL;
-        s->irq[i].latched = flags & VIRTIO_GPIO_MIG_LATCHED;
-        if (flags & VIRTIO_GPIO_MIG_QUEUED) {
-            s->irq[i].elem =
-                qemu_get_virtqueue_element(vdev, f, sizeof(VirtQueueElement));
-            if (!s->irq[i].elem) {
-                return -EINVAL;
-            }
+        if ((flags & VIRTIO_GPIO_MIG_QUEUED) &&
+            ++queued > virtio_queue_get_num(vdev, 1)) {
+            error_report("virtio-gpio: the migration stream has more eventq "
+                         "buffers than the eventq holds (%d)",
+                         virtio_queue_get_num(vdev, 1));
+            return -EINVAL;
         }
+        /*
+         * Loading over a device that had buffers queued: they belong to
+         * the ring that the stream has replaced.  virtio_load() counts
+         * the queue's inuse again after us.
+         */
+        if (s->irq[i].elem) {
+            virtqueue_detach_element(s->event_vq, s->irq[i].elem, 0);
+            g_free(s->irq[i].elem);
+            s->irq[i].elem = NULL;
+        }
+        s->irq[i].latched = flags & VIRTIO_GPIO_MIG_LATCHED;
+        if (!(flags & VIRTIO_GPIO_MIG_QUEUED)) {
+            continue;
+        }
+        elem = qemu_get_virtqueue_element(vdev, f, sizeof(VirtQueueElement));
+        if (!elem) {
+            return -EINVAL;
+        }
+        if (iov_size(elem->in_sg, elem->in_num) < 1) {
+            error_report("virtio-gpio: the eventq buffer of line %u in the "
+                         "migration stream has no room for its status", i);
+            virtqueue_detach_element(s->event_vq, elem, 0);
+            g_free(elem);
+            return -EINVAL;
+        }
+        s->irq[i].elem = elem;
     }
     return qemu_file_get_error(f);
 }
@@ -617,6 +696,7 @@ static const VMStateDescription vmstate_virtio_gpio_device = {
     .fields = (const VMStateField[]) {
         VMSTATE_STRUCT_POINTER(backend, VirtIOGPIO, vmstate_gpio_backend,
                                GpioBackend),
+        VMSTATE_BOOL(driver_ok, VirtIOGPIO),
         {
             .name = "irqs",
             .info = &vmstate_info_virtio_gpio_irqs,
@@ -655,7 +735,9 @@ static void virtio_gpio_class_init(ObjectClass *klass, void *data)
     vdc->unrealize = virtio_gpio_device_unrealize;
     vdc->get_features = virtio_gpio_get_features;
     vdc->get_config = virtio_gpio_get_config;
+    vdc->set_status = virtio_gpio_set_status;
     vdc->reset = virtio_gpio_reset;
+    vdc->queue_reset = virtio_gpio_queue_reset;
     vdc->start_ioeventfd = virtio_gpio_start_ioeventfd;
     vdc->stop_ioeventfd = virtio_gpio_stop_ioeventfd;
     vdc->vmsd = &vmstate_virtio_gpio_device;

@@ -19,7 +19,6 @@
 #include "standard-headers/linux/virtio_ids.h"
 #include "virtio-gpio-cases.h"
 
-#define VGPIO_TIMEOUT_US (10 * 1000 * 1000)
 #define VGPIO_MAX_DESC 1024
 #define VGPIO_PEER_TIMEOUT_MS 10000
 #define MMIO_BASE 0xfeb00000
@@ -342,7 +341,7 @@ QTestState *vgpio_mmio_start(const char *devices)
 }
 
 /* Find the @nth virtio-gpio transport and drive it as a guest would */
-void vgpio_mmio_setup(VGpioMMIO *m, QTestState *qts, int nth,
+void vgpio_mmio_setup_queues(VGpioMMIO *m, QTestState *qts, int nth,
                              const char *id)
 {
     /* each device gets its own part of guest RAM */
@@ -374,6 +373,11 @@ void vgpio_mmio_setup(VGpioMMIO *m, QTestState *qts, int nth,
     if (features & (1ull << VIRTIO_GPIO_F_IRQ)) {
         m->t.evtq = qvirtqueue_setup(&m->dev.vdev, &m->alloc, 1);
     }
+}
+
+void vgpio_mmio_setup(VGpioMMIO *m, QTestState *qts, int nth, const char *id)
+{
+    vgpio_mmio_setup_queues(m, qts, nth, id);
     qvirtio_set_driver_ok(&m->dev.vdev);
 }
 
@@ -1122,6 +1126,23 @@ static void test_malformed_event_no_response(VGpio *t)
     vgpio_malformed(t, t->evtq, d, ARRAY_SIZE(d));
 }
 
+/*
+ * After virtio_error() the device cannot complete an eventq buffer: an
+ * edge leaves the buffer queued and the edge latched, for the reset the
+ * guest must do, instead of a completion the core would drop.
+ */
+static void test_malformed_keeps_irqs(VGpio *t)
+{
+    const VGpioDesc d[] = { { 6, false }, { 2, true } };
+
+    vgpio_irq_setup(t, 0, VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING, false);
+    vgpio_malformed(t, t->reqq, d, ARRAY_SIZE(d));
+    vgpio_gpio_set(t, t->id, 0, true);
+    g_assert_true(vgpio_line_bool(t, 0, "irq-unmasked"));
+    g_assert_true(vgpio_line_bool(t, 0, "irq-latched"));
+    vgpio_irq_none(t);
+}
+
 const VGpioCase vgpio_cases[] = {
     { "config", test_config },
     { "names", test_names },
@@ -1143,5 +1164,6 @@ const VGpioCase vgpio_cases[] = {
     { "malformed/writable-request", test_malformed_writable_request },
     { "malformed/event-short-request", test_malformed_event },
     { "malformed/event-no-response", test_malformed_event_no_response },
+    { "malformed/keeps-irqs", test_malformed_keeps_irqs },
     { NULL, NULL }
 };

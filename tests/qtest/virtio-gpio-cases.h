@@ -32,6 +32,9 @@
  */
 #define VGPIO_EVENT_INTERVAL_NS (100 * 1000 * 1000)
 
+/* How long the device may take to answer */
+#define VGPIO_TIMEOUT_US (10 * 1000 * 1000)
+
 /* How many times the reset and hot-plug tests go round */
 #define VGPIO_CYCLES 100
 
@@ -112,6 +115,9 @@ typedef struct VGpioMMIO {
 QTestState *vgpio_mmio_start(const char *devices);
 /* Set up the @nth virtio-gpio transport as a guest driver would */
 void vgpio_mmio_setup(VGpioMMIO *m, QTestState *qts, int nth, const char *id);
+/* The same up to DRIVER_OK, which the caller sets */
+void vgpio_mmio_setup_queues(VGpioMMIO *m, QTestState *qts, int nth,
+                             const char *id);
 void vgpio_mmio_teardown(VGpioMMIO *m);
 
 /*

@@ -15,12 +15,17 @@
 
 #include "qemu/osdep.h"
 #include "libqtest.h"
+#include "qemu/bswap.h"
 #include "qobject/qdict.h"
 #include "qobject/qlist.h"
 #include "qobject/qjson.h"
+#include "standard-headers/linux/virtio_config.h"
+#include "standard-headers/linux/virtio_mmio.h"
 #include "virtio-gpio-cases.h"
 
 #define MIGRATION_TIMEOUT_US (60 * G_USEC_PER_SEC)
+/* The eventq's size: VIRTQUEUE_MAX_SIZE, the element arrays' size too */
+#define VGPIO_EVENTQ_SIZE 1024
 
 typedef struct Migration {
     char *dir;
@@ -254,6 +259,355 @@ static void migrate_refused(const char *dest_devices)
     mig_cleanup(&m);
 }
 
+/*
+ * A minimal driver for packed virtqueues on virtio-mmio, which libqos
+ * does not have: each queue is a ring of PQ_SIZE descriptors, used
+ * without wrapping round, followed by its two event suppression areas.
+ */
+#define PQ_SIZE 64
+#define PQ_DESC_NEXT 1
+#define PQ_DESC_WRITE 2
+#define PQ_DESC_AVAIL (1 << 7)
+#define PQ_DESC_USED (1 << 15)
+
+typedef struct PackedQueue {
+    uint64_t ring;
+    unsigned next_avail, next_used;
+    unsigned chain_len[PQ_SIZE];    /* by buffer id: the head's index */
+} PackedQueue;
+
+typedef struct PackedGpio {
+    VGpioMMIO v;                /* its transport, allocator and monitor */
+    PackedQueue q[2];
+} PackedGpio;
+
+static void pq_setup(PackedGpio *p, int index)
+{
+    QVirtioMMIODevice *dev = &p->v.dev;
+    PackedQueue *q = &p->q[index];
+    uint64_t driver, device;
+
+    q->ring = guest_alloc(&p->v.alloc, PQ_SIZE * 16 + 8);
+    qtest_memset(dev->qts, q->ring, 0, PQ_SIZE * 16 + 8);
+    driver = q->ring + PQ_SIZE * 16;
+    device = driver + 4;
+    qtest_writel(dev->qts, dev->addr + VIRTIO_MMIO_QUEUE_SEL, index);
+    g_assert_cmpuint(qtest_readl(dev->qts, dev->addr +
+                                 VIRTIO_MMIO_QUEUE_NUM_MAX), >=, PQ_SIZE);
+    qtest_writel(dev->qts, dev->addr + VIRTIO_MMIO_QUEUE_NUM, PQ_SIZE);
+    qtest_writel(dev->qts, dev->addr + VIRTIO_MMIO_QUEUE_DESC_LOW, q->ring);
+    qtest_writel(dev->qts, dev->addr + VIRTIO_MMIO_QUEUE_DESC_HIGH,
+                 q->ring >> 32);
+    qtest_writel(dev->qts, dev->addr + VIRTIO_MMIO_QUEUE_AVAIL_LOW, driver);
+    qtest_writel(dev->qts, dev->addr + VIRTIO_MMIO_QUEUE_AVAIL_HIGH,
+                 driver >> 32);
+    qtest_writel(dev->qts, dev->addr + VIRTIO_MMIO_QUEUE_USED_LOW, device);
+    qtest_writel(dev->qts, dev->addr + VIRTIO_MMIO_QUEUE_USED_HIGH,
+                 device >> 32);
+    qtest_writel(dev->qts, dev->addr + VIRTIO_MMIO_QUEUE_READY, 1);
+}
+
+/* Set the device up with packed rings on @qts, the first transport */
+static void packed_setup(PackedGpio *p, QTestState *qts)
+{
+    uint64_t features;
+
+    vgpio_mmio_setup_queues(&p->v, qts, 0, "gpio0");
+    /* vgpio_mmio_setup_queues() made split rings: start again */
+    qvirtqueue_cleanup(p->v.dev.vdev.bus, p->v.t.reqq, &p->v.alloc);
+    qvirtqueue_cleanup(p->v.dev.vdev.bus, p->v.t.evtq, &p->v.alloc);
+    p->v.t.reqq = p->v.t.evtq = NULL;
+    qvirtio_reset(&p->v.dev.vdev);
+    qvirtio_set_acknowledge(&p->v.dev.vdev);
+    qvirtio_set_driver(&p->v.dev.vdev);
+    features = qvirtio_get_features(&p->v.dev.vdev);
+    g_assert_true(features & (1ull << VIRTIO_F_RING_PACKED));
+    qvirtio_set_features(&p->v.dev.vdev, features);
+    pq_setup(p, 0);
+    pq_setup(p, 1);
+    qvirtio_set_driver_ok(&p->v.dev.vdev);
+}
+
+/* Make a chain of @n buffers available on queue @index; returns its id */
+static unsigned pq_add(PackedGpio *p, int index, const uint64_t *addr,
+                       const uint32_t *len, int n_out, int n)
+{
+    QTestState *qts = p->v.t.qts;
+    PackedQueue *q = &p->q[index];
+    unsigned id = q->next_avail;
+    int i;
+
+    g_assert_cmpuint(q->next_avail + n, <=, PQ_SIZE);
+    /* the head's flags last: they make the chain available */
+    for (i = n - 1; i >= 0; i--) {
+        uint64_t d = q->ring + (id + i) * 16;
+        uint16_t flags = PQ_DESC_AVAIL | (i + 1 < n ? PQ_DESC_NEXT : 0) |
+                         (i >= n_out ? PQ_DESC_WRITE : 0);
+
+        qtest_writeq(qts, d, addr[i]);
+        qtest_writel(qts, d + 8, len[i]);
+        qtest_writew(qts, d + 12, id);
+        qtest_writew(qts, d + 14, flags);
+    }
+    q->chain_len[id] = n;
+    q->next_avail += n;
+    qtest_writel(qts, p->v.dev.addr + VIRTIO_MMIO_QUEUE_NOTIFY, index);
+    return id;
+}
+
+/* The id of the next used buffer of queue @index, or -1 if none yet */
+static int pq_used(PackedGpio *p, int index, uint32_t *len)
+{
+    QTestState *qts = p->v.t.qts;
+    PackedQueue *q = &p->q[index];
+    uint64_t d = q->ring + q->next_used * 16;
+    uint16_t flags = qtest_readw(qts, d + 14);
+    unsigned id;
+
+    if (!(flags & PQ_DESC_AVAIL) || !(flags & PQ_DESC_USED)) {
+        return -1;
+    }
+    id = qtest_readw(qts, d + 12);
+    g_assert_cmpuint(id, <, PQ_SIZE);
+    g_assert_cmpuint(q->chain_len[id], >, 0);
+    *len = qtest_readl(qts, d + 8);
+    q->next_used += q->chain_len[id];
+    q->chain_len[id] = 0;
+    return id;
+}
+
+static int pq_wait(PackedGpio *p, int index, uint32_t *len)
+{
+    gint64 deadline = g_get_monotonic_time() + VGPIO_TIMEOUT_US;
+    int id;
+
+    while ((id = pq_used(p, index, len)) < 0) {
+        g_assert(g_get_monotonic_time() < deadline);
+        g_usleep(1000);
+    }
+    return id;
+}
+
+/* One request on the packed requestq; returns the response's value */
+static uint8_t pq_request_ok(PackedGpio *p, uint16_t type, uint16_t line,
+                             uint32_t value)
+{
+    struct virtio_gpio_request req = {
+        .type = cpu_to_le16(type),
+        .gpio = cpu_to_le16(line),
+        .value = cpu_to_le32(value),
+    };
+    uint64_t addr[2] = {
+        guest_alloc(&p->v.alloc, sizeof(req)),
+        guest_alloc(&p->v.alloc, 2),
+    };
+    uint32_t len[2] = { sizeof(req), 2 }, used_len;
+    unsigned id;
+
+    qtest_memwrite(p->v.t.qts, addr[0], &req, sizeof(req));
+    id = pq_add(p, 0, addr, len, 1, 2);
+    g_assert_cmpint(pq_wait(p, 0, &used_len), ==, id);
+    g_assert_cmpuint(used_len, ==, 2);
+    g_assert_cmpuint(qtest_readb(p->v.t.qts, addr[1]), ==,
+                     VIRTIO_GPIO_STATUS_OK);
+    return qtest_readb(p->v.t.qts, addr[1] + 1);
+}
+
+/* Queue an eventq buffer for @line; returns its id; @status its status */
+static unsigned pq_irq_queue(PackedGpio *p, uint16_t line, uint64_t *status)
+{
+    uint16_t req = cpu_to_le16(line);
+    uint64_t addr[2] = {
+        guest_alloc(&p->v.alloc, sizeof(req)),
+        guest_alloc(&p->v.alloc, 1),
+    };
+    uint32_t len[2] = { sizeof(req), 1 };
+
+    qtest_memwrite(p->v.t.qts, addr[0], &req, sizeof(req));
+    qtest_writeb(p->v.t.qts, addr[1], 0xaa);
+    *status = addr[1];
+    return pq_add(p, 1, addr, len, 1, 2);
+}
+
+/*
+ * packed=on: the eventq buffers the device holds migrate in the stream
+ * with their descriptor counts, and come back on the destination.
+ */
+static void test_packed(void)
+{
+    const char *devices = VGPIO_OBJECT " -device virtio-gpio-device,"
+        VGPIO_DEVICE_OPTS ",packed=on";
+    Migration m;
+    QTestState *src, *dst;
+    PackedGpio p = { 0 };
+    uint64_t status[2];
+    unsigned id[2], i;
+    uint32_t len;
+    g_autofree char *before = NULL, *after = NULL, *mig = NULL;
+
+    mig_init(&m);
+    src = vgpio_mmio_start(devices);
+    dst = mig_dest(&m, devices);
+    packed_setup(&p, src);
+    for (i = 0; i < 2; i++) {
+        pq_request_ok(&p, VIRTIO_GPIO_MSG_SET_DIRECTION, i,
+                      VIRTIO_GPIO_DIRECTION_IN);
+        pq_request_ok(&p, VIRTIO_GPIO_MSG_IRQ_TYPE, i,
+                      VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING);
+        id[i] = pq_irq_queue(&p, i, &status[i]);
+        g_assert_true(vgpio_line_bool(&p.v.t, i, "irq-unmasked"));
+    }
+    g_assert_cmpint(pq_used(&p, 1, &len), ==, -1);
+    before = query_lines(src, "gpio0");
+
+    mig = migrate(src, &m);
+    g_assert_cmpstr(mig, ==, "completed");
+    qtest_qmp_eventwait(dst, "RESUME");
+    after = query_lines(dst, "gpio0");
+    g_assert_cmpstr(after, ==, before);
+
+    /* line 1's buffer first, then line 0's: each with its own id */
+    mig_switch(&p.v, dst);
+    for (i = 2; i-- > 0;) {
+        vgpio_gpio_set(&p.v.t, "gpio0", i, true);
+        g_assert_cmpint(pq_wait(&p, 1, &len), ==, id[i]);
+        g_assert_cmpuint(len, ==, 1);
+        g_assert_cmpuint(qtest_readb(dst, status[i]), ==,
+                         VIRTIO_GPIO_IRQ_STATUS_VALID);
+    }
+    g_assert_cmpuint(pq_request_ok(&p, VIRTIO_GPIO_MSG_GET_VALUE, 1, 0), ==,
+                     1);
+
+    alloc_destroy(&p.v.alloc);
+    qtest_quit(src);
+    qtest_quit(dst);
+    mig_cleanup(&m);
+}
+
+/* Save the state of @src to @path; the source stops */
+static void save_to_file(QTestState *src, const char *path)
+{
+    g_autofree char *uri = g_strdup_printf("file:%s", path);
+    Migration m = { .uri = uri };
+    g_autofree char *status = migrate(src, &m);
+
+    g_assert_cmpstr(status, ==, "completed");
+}
+
+/* Load the stream @path into a new destination: the final status */
+static char *load_from_file(const char *path)
+{
+    QTestState *dst = vgpio_mmio_start(DUMMY_DEVICES " -incoming defer");
+    gint64 deadline = g_get_monotonic_time() + MIGRATION_TIMEOUT_US;
+    g_autofree char *uri = g_strdup_printf("file:%s", path);
+    char *status = NULL;
+
+    qtest_qmp_assert_success(dst, "{'execute': 'migrate-incoming', "
+                             "'arguments': {'uri': %s, "
+                             "'exit-on-error': false}}", uri);
+    while (!status) {
+        QDict *rsp = qtest_qmp_assert_success_ref(dst, "{'execute': "
+                                                  "'query-migrate'}");
+        const char *s = qdict_get_try_str(rsp, "status");
+
+        if (s && (!strcmp(s, "completed") || !strcmp(s, "failed"))) {
+            status = g_strdup(s);
+        }
+        qobject_unref(rsp);
+        g_assert(g_get_monotonic_time() < deadline);
+        g_usleep(10 * 1000);
+    }
+    qtest_quit(dst);
+    return status;
+}
+
+/*
+ * Where the eventq element whose first in-buffer is at @in_addr starts in
+ * @stream: its VirtQueueElementOld (index, out_num 1, in_num 1, padding,
+ * in_addr[0]), as qemu_put_virtqueue_element() writes it.
+ */
+static uint8_t *find_element(uint8_t *stream, size_t len, uint32_t index,
+                             uint64_t in_addr)
+{
+    uint32_t head[4] = { index, 1, 1, 0 };
+    uint8_t want[24];
+    uint8_t *p;
+
+    memcpy(want, head, sizeof(head));
+    memcpy(want + sizeof(head), &in_addr, sizeof(in_addr));
+    p = memmem(stream, len, want, sizeof(want));
+    g_assert_nonnull(p);
+    /* only one */
+    g_assert_null(memmem(p + 1, len - (p + 1 - stream), want, sizeof(want)));
+    return p;
+}
+
+/*
+ * The destination checks the eventq elements of the stream: an element
+ * with no room for its status (no in-buffer) is refused, and so are more elements than
+ * the eventq holds.  The stream as saved loads, and its irq works.
+ */
+static void test_stream_checks(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("vgpio-stream-XXXXXX", NULL);
+    g_autofree char *good = g_strdup_printf("%s/good", dir);
+    g_autofree char *bad = g_strdup_printf("%s/bad", dir);
+    g_autofree uint8_t *stream = NULL;
+    g_autofree char *status = NULL;
+    QTestState *src = vgpio_mmio_start(DUMMY_DEVICES);
+    VGpioMMIO v = { 0 };
+    uint64_t in_addr[2], desc;
+    uint32_t num_be, align_be;
+    uint8_t want[16], *elem, *ring;
+    size_t len;
+    int i;
+
+    vgpio_mmio_setup(&v, src, 0, "gpio0");
+    vgpio_irq_setup(&v.t, 0, VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING, false);
+    vgpio_irq_setup(&v.t, 1, VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING, false);
+    /* the heads of the two chains are descriptors 0 and 2 */
+    for (i = 0; i < 2; i++) {
+        in_addr[i] = qtest_readq(src, v.t.evtq->desc + (2 * i + 1) * 16);
+    }
+    desc = v.t.evtq->desc;
+    save_to_file(src, good);
+    vgpio_mmio_teardown(&v);
+    qtest_quit(src);
+    g_assert_true(g_file_get_contents(good, (char **)&stream, &len, NULL));
+
+    status = load_from_file(good);
+    g_assert_cmpstr(status, ==, "completed");
+    g_free(status);
+
+    /* line 1's element without its in-buffer: in_num 0 */
+    elem = find_element(stream, len, 2, in_addr[1]);
+    memset(elem + 8, 0, 4);
+    g_assert_true(g_file_set_contents(bad, (char *)stream, len, NULL));
+    status = load_from_file(bad);
+    g_assert_cmpstr(status, ==, "failed");
+    g_free(status);
+    elem[8] = 1;
+
+    /* the eventq's size: be32 num, be32 align, be64 desc in virtio_load */
+    num_be = cpu_to_be32(VGPIO_EVENTQ_SIZE);
+    align_be = cpu_to_be32(4096);
+    memcpy(want, &num_be, 4);
+    memcpy(want + 4, &align_be, 4);
+    desc = cpu_to_be64(desc);
+    memcpy(want + 8, &desc, 8);
+    ring = memmem(stream, len, want, sizeof(want));
+    g_assert_nonnull(ring);
+    num_be = cpu_to_be32(1);
+    memcpy(ring, &num_be, 4);
+    g_assert_true(g_file_set_contents(bad, (char *)stream, len, NULL));
+    status = load_from_file(bad);
+    g_assert_cmpstr(status, ==, "failed");
+
+    unlink(good);
+    unlink(bad);
+    g_assert_cmpint(rmdir(dir), ==, 0);
+}
+
 static void test_other_ngpio(void)
 {
     migrate_refused("-object gpio-dummy,id=gpiobe0,ngpio=4 "
@@ -418,6 +772,8 @@ int main(int argc, char **argv)
         return g_test_run();
     }
     qtest_add_func("virtio-gpio/migration/armed-latched-queued", test_migrate);
+    qtest_add_func("virtio-gpio/migration/packed", test_packed);
+    qtest_add_func("virtio-gpio/migration/stream-checks", test_stream_checks);
     qtest_add_func("virtio-gpio/migration/other-ngpio", test_other_ngpio);
     qtest_add_func("virtio-gpio/migration/input-only", test_input_only);
     qtest_add_func("virtio-gpio/migration/irq-off", test_irq_off);

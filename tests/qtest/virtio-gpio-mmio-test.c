@@ -146,6 +146,30 @@ static void test_in_order(void)
     qtest_quit(qts);
 }
 
+/*
+ * Before DRIVER_OK the device must not complete an eventq buffer: it
+ * takes the buffer, latches the edge and delivers it when the driver is
+ * ready.
+ */
+static void test_driver_ok(void)
+{
+    QTestState *qts = vgpio_mmio_start(VGPIO_OBJECT " -device "
+                                       "virtio-gpio-device," VGPIO_DEVICE_OPTS);
+    VGpioMMIO m = { 0 };
+
+    vgpio_mmio_setup_queues(&m, qts, 0, "gpio0");
+    vgpio_irq_setup(&m.t, 0, VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING, false);
+    vgpio_gpio_set(&m.t, "gpio0", 0, true);
+    g_assert_true(vgpio_line_bool(&m.t, 0, "irq-latched"));
+    vgpio_irq_none(&m.t);
+    qvirtio_set_driver_ok(m.t.vdev);
+    g_assert_cmpuint(vgpio_irq_wait(&m.t, 0), ==,
+                     VIRTIO_GPIO_IRQ_STATUS_VALID);
+    g_assert_false(vgpio_line_bool(&m.t, 0, "irq-latched"));
+    vgpio_mmio_teardown(&m);
+    qtest_quit(qts);
+}
+
 int main(int argc, char **argv)
 {
     const VGpioCase *c;
@@ -167,5 +191,6 @@ int main(int argc, char **argv)
     qtest_add_func("virtio-gpio/microvm/irq-off", test_irq_off);
     qtest_add_func("virtio-gpio/microvm/two-devices", test_two_devices);
     qtest_add_func("virtio-gpio/microvm/in-order", test_in_order);
+    qtest_add_func("virtio-gpio/microvm/driver-ok", test_driver_ok);
     return g_test_run();
 }

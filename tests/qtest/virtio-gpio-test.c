@@ -17,6 +17,9 @@
 #include "libqos/pci.h"
 #include "libqos/virtio-gpio.h"
 #include "libqos/virtio-pci.h"
+#include "standard-headers/linux/pci_regs.h"
+#include "standard-headers/linux/virtio_config.h"
+#include "standard-headers/linux/virtio_pci.h"
 #include "standard-headers/linux/virtio_ids.h"
 #include "virtio-gpio-cases.h"
 
@@ -346,6 +349,88 @@ static void vgpio_two_devices(void *obj, void *data, QGuestAllocator *alloc)
     qpci_unplug_acpi_device_test(qts, "gpio1", PCI_SLOT_HP);
 }
 
+static void vgpio_init_pci(VGpio *t, QVhostUserGPIOPCI *gpio,
+                           QGuestAllocator *alloc)
+{
+    vgpio_init_node(t, global_qtest, &gpio->gpio, alloc);
+}
+
+/*
+ * VIRTIO_F_RING_RESET: the guest resets the eventq and sets it up again.
+ * The buffer the device held belongs to the old ring and is dropped, with
+ * nothing pushed; the line keeps its irq type and takes a buffer of the
+ * new ring, which comes back with the next edge.
+ */
+static void vgpio_queue_reset(void *obj, void *data, QGuestAllocator *alloc)
+{
+    QVhostUserGPIOPCI *gpio = obj;
+    QVirtioPCIDevice *dev = &gpio->pci_vdev;
+    VGpio t;
+
+    vgpio_init_pci(&t, gpio, alloc);
+    g_assert_true(t.vdev->features & (1ull << VIRTIO_F_RING_RESET));
+    vgpio_irq_setup(&t, 0, VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING, false);
+    vgpio_irq_setup(&t, 1, VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH, false);
+    vgpio_gpio_set(&t, t.id, 2, true);
+
+    qpci_io_writew(dev->pdev, dev->bar, dev->common_cfg_offset +
+                   offsetof(struct virtio_pci_common_cfg, queue_select), 1);
+    qpci_io_writew(dev->pdev, dev->bar, dev->common_cfg_offset +
+                   offsetof(struct virtio_pci_modern_common_cfg, queue_reset),
+                   1);
+    g_assert_false(vgpio_line_bool(&t, 0, "irq-unmasked"));
+    g_assert_false(vgpio_line_bool(&t, 1, "irq-unmasked"));
+    qvirtqueue_cleanup(t.vdev->bus, t.evtq, alloc);
+    t.evtq = gpio->gpio.queues[1] = qvirtqueue_setup(t.vdev, alloc, 1);
+
+    /* an edge with no buffer is latched, and delivered with the new one */
+    vgpio_gpio_set(&t, t.id, 1, true);
+    g_assert_true(vgpio_line_bool(&t, 1, "irq-latched"));
+    g_assert_cmpint(vgpio_irq_unmask(&t, 1), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+    g_assert_cmpint(vgpio_irq_unmask(&t, 0), ==, VGPIO_IRQ_HELD);
+    vgpio_irq_none(&t);
+    vgpio_gpio_set(&t, t.id, 0, true);
+    g_assert_cmpuint(vgpio_irq_wait(&t, 0), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+    /* the requestq still works */
+    g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 2), ==, 1);
+}
+
+/*
+ * With bus mastering off, virtio-pci has the device disabled and would
+ * drop a completion: an edge leaves the buffer queued and the edge
+ * latched, and the irq comes when bus mastering is back on.
+ */
+static void vgpio_bus_master(void *obj, void *data, QGuestAllocator *alloc)
+{
+    QVhostUserGPIOPCI *gpio = obj;
+    QPCIDevice *pdev = gpio->pci_vdev.pdev;
+    uint16_t cmd = qpci_config_readw(pdev, PCI_COMMAND);
+    VGpio t;
+
+    vgpio_init_pci(&t, gpio, alloc);
+    g_assert_true(cmd & PCI_COMMAND_MASTER);
+    vgpio_irq_setup(&t, 0, VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING, false);
+    vgpio_irq_setup(&t, 1, VIRTIO_GPIO_IRQ_TYPE_LEVEL_HIGH, false);
+
+    qpci_config_writew(pdev, PCI_COMMAND, cmd & ~PCI_COMMAND_MASTER);
+    vgpio_gpio_set(&t, t.id, 0, true);
+    vgpio_gpio_set(&t, t.id, 1, true);
+    g_assert_true(vgpio_line_bool(&t, 0, "irq-unmasked"));
+    g_assert_true(vgpio_line_bool(&t, 0, "irq-latched"));
+    g_assert_true(vgpio_line_bool(&t, 1, "irq-unmasked"));
+    vgpio_irq_none(&t);
+
+    qpci_config_writew(pdev, PCI_COMMAND, cmd);
+    g_assert_cmpuint(vgpio_irq_wait(&t, 0), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+    g_assert_cmpuint(vgpio_irq_wait(&t, 1), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+    g_assert_false(vgpio_line_bool(&t, 0, "irq-latched"));
+    /* and the line works on */
+    g_assert_cmpint(vgpio_irq_unmask(&t, 0), ==, VGPIO_IRQ_HELD);
+    vgpio_gpio_set(&t, t.id, 0, false);
+    vgpio_gpio_set(&t, t.id, 0, true);
+    g_assert_cmpuint(vgpio_irq_wait(&t, 0), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+}
+
 static void register_virtio_gpio_test(void)
 {
     QOSGraphTestOptions opts = {
@@ -362,6 +447,8 @@ static void register_virtio_gpio_test(void)
     qos_add_test("config-errors", "virtio-gpio", vgpio_config_errors, &opts);
     qos_add_test("two-devices", "virtio-gpio-pci", vgpio_two_devices, &opts);
     qos_add_test("hotplug", "virtio-gpio-pci", vgpio_hotplug, &opts);
+    qos_add_test("queue-reset", "virtio-gpio-pci", vgpio_queue_reset, &opts);
+    qos_add_test("bus-master", "virtio-gpio-pci", vgpio_bus_master, &opts);
     opts.before = vgpio_access_before;
     qos_add_test("access", "virtio-gpio", vgpio_access, &opts);
     qos_add_test("access-errors", "virtio-gpio", vgpio_access_errors, &opts);

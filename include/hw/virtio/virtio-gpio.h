@@ -39,10 +39,18 @@ struct VirtIOGPIO {
     char *names;                /* the GET_NAMES block */
     uint32_t names_size;
     VirtIOGPIOIrq *irq;         /* per line */
+    bool driver_ok;             /* the guest set DRIVER_OK since the reset */
     VMChangeStateEntry *vmstate;
     char *dt_node;              /* path of our device tree node, or NULL */
     uint32_t dt_phandle;
 };
+
+/*
+ * Give back the eventq buffers whose irqs became pending while the device
+ * could not complete them (see virtio_gpio_can_deliver()): for a
+ * transport that can tell when that has changed.
+ */
+void virtio_gpio_deliver_pending(VirtIOGPIO *s);
 
 /*
  * On a machine whose generated device tree describes the virtio-mmio
