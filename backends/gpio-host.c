@@ -14,6 +14,7 @@
 
 #include "qemu/osdep.h"
 #include <gpiod.h>
+#include <glib-unix.h>
 #include "qemu/cutils.h"
 #include "qemu/error-report.h"
 #include "qemu/main-loop.h"
@@ -177,6 +178,10 @@ static void gpio_host_read_events(void *opaque)
 
     n = gpiod_line_request_read_edge_events(s->req, s->events,
                                             GPIO_HOST_EVENTS);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+        /* the fd is non-blocking: nothing more to read for now */
+        return;
+    }
     if (n < 0) {
         /* the chip went away: the line requests fail from now on */
         warn_report("gpio-host: reading the events of '%s' failed: %s; "
@@ -213,6 +218,15 @@ static int gpio_host_line_config(GpioBackend *b, unsigned line,
     struct gpiod_line_config *lc;
     int ret;
 
+    if (l->dir == old->dir && l->irq_type == old->irq_type &&
+        (l->dir != GPIO_DIRECTION_OUT || l->value == old->value)) {
+        /*
+         * Nothing the host sees has changed: the value of a line that is
+         * not an output is only kept for when it becomes one.  On a chip
+         * behind a slow bus every call below is a transfer.
+         */
+        return 0;
+    }
     if (l->dir == GPIO_DIRECTION_OUT && old->dir == GPIO_DIRECTION_OUT &&
         l->irq_type == old->irq_type) {
         ret = gpiod_line_request_set_value(s->req, s->offsets[line],
@@ -402,7 +416,17 @@ static void gpio_host_open(GpioBackend *b, Error **errp)
         error_setg_errno(errp, errno, "cannot allocate an event buffer");
         return;
     }
+    /*
+     * Non-blocking: a wake-up with nothing to read (another reader, an
+     * event the kernel dropped) must not stop the main loop.
+     */
     s->fd = gpiod_line_request_get_fd(s->req);
+    if (!g_unix_set_fd_nonblocking(s->fd, true, NULL)) {
+        error_setg_errno(errp, errno, "cannot make the event fd of GPIO "
+                         "chip '%s' non-blocking", s->chip_path);
+        s->fd = -1;
+        return;
+    }
     qemu_set_fd_handler(s->fd, gpio_host_read_events, NULL, s);
 }
 

@@ -268,6 +268,126 @@ static void test_irq_level(void *obj, void *data, QGuestAllocator *alloc)
 }
 
 /* input-only=2, read-only=reset (3) */
+/* How many times the host reported a reconfiguration of a watched line */
+static unsigned reconfigured(const char *log)
+{
+    g_autofree char *out = vgpio_host_sh("cat %s", log);
+    char **l, **lines = g_strsplit(out, "\n", -1);
+    unsigned n = 0;
+
+    for (l = lines; *l; l++) {
+        n += strstr(*l, "reconfigured") != NULL;
+    }
+    g_strfreev(lines);
+    return n;
+}
+
+static void wait_reconfigured(const char *log, unsigned n)
+{
+    gint64 deadline = g_get_monotonic_time() + HOST_TIMEOUT_US;
+
+    while (reconfigured(log) < n) {
+        g_assert(g_get_monotonic_time() < deadline);
+        g_usleep(10 * 1000);
+    }
+    g_assert_cmpuint(reconfigured(log), ==, n);
+}
+
+/* The CPU time QEMU's threads have used, in ns */
+static uint64_t qemu_cpu_ns(VGpio *t)
+{
+    g_autofree char *dir = g_strdup_printf("/proc/%d/task",
+                                           qtest_pid(t->qts));
+    g_autoptr(GDir) tasks = g_dir_open(dir, 0, NULL);
+    const char *task;
+    uint64_t ns = 0;
+
+    g_assert_nonnull(tasks);
+    while ((task = g_dir_read_name(tasks))) {
+        g_autofree char *path = g_strdup_printf("%s/%s/schedstat", dir, task);
+        g_autofree char *stat = NULL;
+
+        if (g_file_get_contents(path, &stat, NULL, NULL)) {
+            ns += g_ascii_strtoull(stat, NULL, 10);
+        }
+    }
+    return ns;
+}
+
+/*
+ * @n SET_VALUE requests on @line; returns the CPU time QEMU spent per
+ * request, in us (with the qtest protocol's share)
+ */
+static double set_value_loop(VGpio *t, unsigned line, unsigned n)
+{
+    uint64_t start = qemu_cpu_ns(t);
+    unsigned i;
+
+    for (i = 0; i < n; i++) {
+        vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_VALUE, line, i & 1);
+    }
+    return (qemu_cpu_ns(t) - start) / 1e3 / n;
+}
+
+#define HOST_LOOP 200
+
+/*
+ * What the host chip sees of the guest's requests: a SET_VALUE on a line
+ * that is not an output only stores the value, with no call into the
+ * kernel (on a chip behind a slow bus, each call is a transfer).  The
+ * kernel reports every reconfiguration of a line to gpionotify.  The
+ * CPU times printed are those of this run (qtest, QEMU in a TCG guest),
+ * for comparison only.
+ */
+static void test_requests(void *obj, void *data, QGuestAllocator *alloc)
+{
+    g_autofree char *dir = g_dir_make_tmp("vgpio-notify-XXXXXX", NULL);
+    g_autofree char *log = g_strdup_printf("%s/log", dir);
+    g_autofree char *pid = NULL;
+    double in_us, out_us;
+    VGpio t;
+
+    if (!host_start(&t, obj, alloc)) {
+        return;
+    }
+    pid = vgpio_host_sh("sh -c 'gpionotify -c %s -e reconfigured 4 >%s 2>&1 "
+                        "& echo $!'", host_chip(), log);
+    /* gpionotify is watching once it sees the first reconfiguration */
+    while (reconfigured(log) == 0) {
+        vgpio_req_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 4,
+                     VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING);
+        vgpio_req_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 4,
+                     VIRTIO_GPIO_IRQ_TYPE_NONE);
+        g_usleep(10 * 1000);
+    }
+    g_usleep(100 * 1000);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 4,
+                 VIRTIO_GPIO_DIRECTION_IN);
+    wait_reconfigured(log, reconfigured(log));
+
+    {
+        unsigned before = reconfigured(log);
+
+        in_us = set_value_loop(&t, 4, HOST_LOOP);
+        /* the same direction again changes nothing either */
+        vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 4,
+                     VIRTIO_GPIO_DIRECTION_IN);
+        /* an output: one reconfiguration, then one value per request */
+        vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 4,
+                     VIRTIO_GPIO_DIRECTION_OUT);
+        wait_reconfigured(log, before + 1);
+        out_us = set_value_loop(&t, 4, HOST_LOOP);
+        g_assert_cmpint(vgpio_sim_value(4), ==, (HOST_LOOP - 1) & 1);
+        g_assert_cmpuint(reconfigured(log), ==, before + 1);
+    }
+    g_test_message("QEMU CPU time per SET_VALUE of an input: %.1f us; of an "
+                   "output: %.1f us", in_us, out_us);
+
+    g_free(vgpio_host_sh("kill %s", pid));
+    unlink(log);
+    rmdir(dir);
+}
+
 static void test_access(void *obj, void *data, QGuestAllocator *alloc)
 {
     VGpio t;
@@ -459,6 +579,7 @@ static void register_virtio_gpio_host_test(void)
     qos_add_test("host/inputs", "virtio-gpio", test_inputs, &opts);
     qos_add_test("host/irq-edge", "virtio-gpio", test_irq_edge, &opts);
     qos_add_test("host/irq-level", "virtio-gpio", test_irq_level, &opts);
+    qos_add_test("host/requests", "virtio-gpio", test_requests, &opts);
     opts.arg = (void *)&host_access;
     qos_add_test("host/access", "virtio-gpio", test_access, &opts);
     opts.arg = (void *)&host_some;
