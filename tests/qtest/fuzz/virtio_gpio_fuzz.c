@@ -3,8 +3,9 @@
  *
  * Drives virtio-gpio-pci, with a gpio-dummy backend, from both sides: the
  * guest's (well-formed and malformed chains on the requestq and the
- * eventq, doorbells, device reset, config reads) and the host's (input
- * levels of the lines, query-gpio, VM stop and cont).  The fuzz input is
+ * eventq, doorbells, device reset, queue reset, bus mastering off and on,
+ * config reads) and the host's (input levels of the lines, query-gpio, VM
+ * stop and cont, a save and load of the device state).  The fuzz input is
  * a sequence of operations: see the table above vgf_ops[].
  *
  * Copyright (c) 2026 The virtio-gpio for QEMU authors
@@ -20,6 +21,13 @@
 #include "tests/qtest/libqtest.h"
 #include "tests/qtest/libqos/virtio.h"
 #include "tests/qtest/libqos/virtio-gpio.h"
+#include "tests/qtest/libqos/virtio-pci.h"
+#include "hw/pci/pci_regs.h"
+#include "hw/virtio/virtio-gpio.h"
+#include "io/channel-buffer.h"
+#include "migration/qemu-file.h"
+#include "migration/vmstate.h"
+#include "standard-headers/linux/virtio_pci.h"
 #include "standard-headers/linux/virtio_ring.h"
 #include "standard-headers/linux/virtio_gpio.h"
 #include "fuzz.h"
@@ -497,6 +505,101 @@ static bool vgf_op_config(QTestState *s, VGFuzzInput *in)
     return true;
 }
 
+static QVirtioPCIDevice *vgf_pci(void)
+{
+    return container_of(vgf.gpio->vdev, QVirtioPCIDevice, vdev);
+}
+
+/*
+ * QUEUE_RESET a: VIRTIO_F_RING_RESET on queue a[0], then set it up again
+ * unless a[1] (a guest may leave it reset)
+ */
+static bool vgf_op_queue_reset(QTestState *s, VGFuzzInput *in)
+{
+    QVirtioPCIDevice *dev = vgf_pci();
+    QVirtioDevice *vdev = vgf.gpio->vdev;
+    uint8_t a;
+    int q;
+
+    if (!vgf_take(in, &a, 1)) {
+        return false;
+    }
+    if (!vgf_guest_runs()) {
+        return true;
+    }
+    q = a & 1;
+    qpci_io_writew(dev->pdev, dev->bar, dev->common_cfg_offset +
+                   offsetof(struct virtio_pci_common_cfg, queue_select), q);
+    qpci_io_writew(dev->pdev, dev->bar, dev->common_cfg_offset +
+                   offsetof(struct virtio_pci_modern_common_cfg, queue_reset),
+                   1);
+    /* (after a RESET without set-up, there is nothing to set up again) */
+    if (!(a & 2) && vdev->features_negotiated) {
+        qvirtqueue_cleanup(vdev->bus, vgf.gpio->queues[q], fuzz_qos_alloc);
+        vgf.gpio->queues[q] = qvirtqueue_setup(vdev, fuzz_qos_alloc, q);
+    }
+    flush_events(s);
+    return true;
+}
+
+/* BUS_MASTER: the guest turns bus mastering off if it is on, else on */
+static bool vgf_op_bus_master(QTestState *s, VGFuzzInput *in)
+{
+    QPCIDevice *pdev = vgf_pci()->pdev;
+    uint16_t cmd;
+
+    if (!vgf_guest_runs()) {
+        return true;
+    }
+    cmd = qpci_config_readw(pdev, PCI_COMMAND);
+    qpci_config_writew(pdev, PCI_COMMAND, cmd ^ PCI_COMMAND_MASTER);
+    flush_events(s);
+    return true;
+}
+
+/*
+ * SAVE_LOAD: stop the VM, save the device's state (virtio-pci's and
+ * virtio-gpio's, as a migration does), load it back into the device,
+ * continue as before
+ */
+static bool vgf_op_save_load(QTestState *s, VGFuzzInput *in)
+{
+    Object *dev = object_resolve_path_type("", TYPE_VIRTIO_GPIO, NULL);
+    const VMStateDescription *vmsd = DEVICE_GET_CLASS(dev)->vmsd;
+    QIOChannelBuffer *out = qio_channel_buffer_new(64 * KiB);
+    QIOChannelBuffer *saved = qio_channel_buffer_new(0);
+    bool running = runstate_is_running();
+    QEMUFile *f;
+
+    vgf_log("save and load the device state");
+    if (running) {
+        vm_stop(RUN_STATE_PAUSED);
+    }
+    f = qemu_file_new_output(QIO_CHANNEL(out));
+    g_assert_cmpint(vmstate_save_state(f, vmsd, dev, NULL), ==, 0);
+    /*
+     * In a migration stream more follows the device; vmstate_load_state()
+     * peeks at the next byte for a subsection
+     */
+    qemu_put_byte(f, 0);
+    qemu_fflush(f);
+    /* closing the output channel frees what was written: copy it */
+    saved->data = g_memdup2(out->data, out->usage);
+    saved->capacity = saved->usage = out->usage;
+    g_assert_cmpint(qemu_fclose(f), ==, 0);
+    object_unref(OBJECT(out));
+    f = qemu_file_new_input(QIO_CHANNEL(saved));
+    g_assert_cmpint(vmstate_load_state(f, vmsd, dev, vmsd->version_id), ==,
+                    0);
+    qemu_fclose(f);
+    object_unref(OBJECT(saved));
+    if (running) {
+        vm_start();
+    }
+    flush_events(s);
+    return true;
+}
+
 typedef bool (*VGFuzzOp)(QTestState *s, VGFuzzInput *in);
 
 /*
@@ -517,6 +620,9 @@ typedef bool (*VGFuzzOp)(QTestState *s, VGFuzzInput *in);
  *   7 RESET     feat
  *   8 QUERY
  *   9 CONFIG    a
+ *  10 QUEUE_RESET a     (bit 0 queue, bit 1 leave it reset)
+ *  11 BUS_MASTER        (toggle)
+ *  12 SAVE_LOAD
  *
  * Flags of REQUEST and EVENT: bit 0 VGF_NO_KICK, bit 1 VGF_NO_FLUSH;
  * REQUEST bits 2-3 spare response bytes, bit 4 split the request at
@@ -534,6 +640,9 @@ static const VGFuzzOp vgf_ops[] = {
     vgf_op_reset,
     vgf_op_query,
     vgf_op_config,
+    vgf_op_queue_reset,
+    vgf_op_bus_master,
+    vgf_op_save_load,
 };
 
 static void virtio_gpio_fuzz(QTestState *s, const unsigned char *data,
@@ -576,7 +685,8 @@ static void register_virtio_gpio_fuzz_targets(void)
     fuzz_add_qos_target(&(FuzzTarget){
                 .name = "virtio-gpio-fuzz",
                 .description = "Fuzz virtio-gpio: requests, malformed "
-                "chains, irqs, host input changes, stop/cont and reset",
+                "chains, irqs, host input changes, stop/cont, device and "
+                "queue resets, bus mastering, save/load",
                 .pre_fuzz = &virtio_gpio_pre_fuzz,
                 .fuzz = virtio_gpio_fuzz,},
                 "virtio-gpio",
