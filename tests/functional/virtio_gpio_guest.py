@@ -341,6 +341,23 @@ class VirtioGpioGuest(QemuSystemTest):
     def test_migration(self):
         """gpiomon in the guest goes on across a live migration."""
         self.launch()
+        self.migration_case()
+
+    def test_migration_packed(self):
+        """The same with packed rings (packed=on), which the guest uses."""
+        self.launch(self.backend_args('gpio0', 8, self.NAMES) +
+                    ['-device', f'{self.DEVICE},id=gpio,gpio=gpio0,'
+                     'packed=on'])
+        paths = [d['path'] for d in self.qmp('x-query-virtio')
+                 if d['name'] == 'virtio-gpio']
+        self.assertEqual(len(paths), 1)
+        status = self.qmp('x-query-virtio-status', path=paths[0])
+        self.assertTrue(any('VIRTIO_F_RING_PACKED' in f for f in
+                            status['guest-features']['transports']),
+                        status['guest-features'])
+        self.migration_case()
+
+    def migration_case(self):
         self.guest(f'gpioset -c {self.chip()} -z led=1')
         self.line_event(1)
         self.gpio_set(0, False)
