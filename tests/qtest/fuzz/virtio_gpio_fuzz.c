@@ -64,6 +64,7 @@ typedef struct VGFuzz {
     uint64_t arena;
     uint32_t arena_off;
     bool log;                   /* QTEST_LOG: log the host-side operations */
+    bool saved;                 /* this input did its SAVE_LOAD */
 } VGFuzz;
 
 typedef struct VGFuzzInput {
@@ -250,6 +251,7 @@ static void vgf_restart(QTestState *s, uint8_t feat)
         qmp_gpio_set(VGF_BACKEND, true, i, NULL, false, &error_abort);
     }
     vgf.arena_off = 0;
+    vgf.saved = false;
 }
 
 /* REQUEST type line value flags: a well-formed requestq message */
@@ -571,6 +573,11 @@ static bool vgf_op_save_load(QTestState *s, VGFuzzInput *in)
     bool running = runstate_is_running();
     QEMUFile *f;
 
+    /* the costliest operation by far: once per input is enough */
+    if (vgf.saved) {
+        return true;
+    }
+    vgf.saved = true;
     vgf_log("save and load the device state");
     if (running) {
         vm_stop(RUN_STATE_PAUSED);
@@ -622,7 +629,7 @@ typedef bool (*VGFuzzOp)(QTestState *s, VGFuzzInput *in);
  *   9 CONFIG    a
  *  10 QUEUE_RESET a     (bit 0 queue, bit 1 leave it reset)
  *  11 BUS_MASTER        (toggle)
- *  12 SAVE_LOAD
+ *  12 SAVE_LOAD          (once per input; later ones do nothing)
  *
  * Flags of REQUEST and EVENT: bit 0 VGF_NO_KICK, bit 1 VGF_NO_FLUSH;
  * REQUEST bits 2-3 spare response bytes, bit 4 split the request at
