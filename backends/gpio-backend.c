@@ -12,7 +12,6 @@
 #include "qapi/error.h"
 #include "qapi/visitor.h"
 #include "qapi/qapi-visit-common.h"
-#include "qapi/qapi-commands-gpio.h"
 #include "qapi/qapi-events-gpio.h"
 #include "qom/object_interfaces.h"
 #include "hw/qdev-core.h"
@@ -32,23 +31,40 @@ char *gpio_backend_id(GpioBackend *s)
     return object_get_canonical_path(obj);
 }
 
-/*
- * The device a user names the controller by: for virtio-gpio-pci the
- * proxy that holds the virtio device, otherwise the frontend itself.
- */
+/* Every opened backend, in the order they were opened */
+static QTAILQ_HEAD(, GpioBackend) gpio_backends =
+    QTAILQ_HEAD_INITIALIZER(gpio_backends);
+
+/* The id of each device using a backend -> that backend */
+static GHashTable *gpio_backend_users;
+
+GpioBackend *gpio_backend_next(GpioBackend *s)
+{
+    return s ? QTAILQ_NEXT(s, next) : QTAILQ_FIRST(&gpio_backends);
+}
+
+GpioBackend *gpio_backend_find_by_user(const char *id)
+{
+    return gpio_backend_users ? g_hash_table_lookup(gpio_backend_users, id)
+                              : NULL;
+}
+
+DeviceState *gpio_backend_get_frontend(GpioBackend *s)
+{
+    return s->fe_dev;
+}
+
 DeviceState *gpio_backend_get_device(GpioBackend *s)
 {
-    DeviceState *dev = s->fe_dev;
-    BusState *bus;
+    return s->fe_named;
+}
 
-    if (!dev) {
-        return NULL;
+void gpio_backend_irq_state(GpioBackend *s, unsigned line,
+                            GpioLineInfo *info)
+{
+    if (s->fe) {
+        s->fe->irq_state(s->fe_opaque, line, info);
     }
-    bus = qdev_get_parent_bus(dev);
-    if (!dev->id && bus && bus->parent && bus->parent->id) {
-        return bus->parent;
-    }
-    return dev;
 }
 
 static void gpio_backend_line_init(GpioLine *l)
@@ -284,8 +300,8 @@ bool gpio_backend_set_lines(GpioBackend *s, unsigned ngpio, Error **errp)
 }
 
 bool gpio_backend_attach(GpioBackend *s, DeviceState *dev,
-                         const GpioBackendFrontend *fe, void *opaque,
-                         Error **errp)
+                         DeviceState *named, const GpioBackendFrontend *fe,
+                         void *opaque, Error **errp)
 {
     if (s->fe_dev) {
         g_autofree char *id = gpio_backend_id(s);
@@ -298,6 +314,13 @@ bool gpio_backend_attach(GpioBackend *s, DeviceState *dev,
     s->fe = fe;
     s->fe_opaque = opaque;
     s->fe_dev = dev;
+    s->fe_named = named;
+    if (named->id) {
+        if (!gpio_backend_users) {
+            gpio_backend_users = g_hash_table_new(g_str_hash, g_str_equal);
+        }
+        g_hash_table_insert(gpio_backend_users, named->id, s);
+    }
     return true;
 }
 
@@ -305,9 +328,13 @@ void gpio_backend_detach(GpioBackend *s)
 {
     /* the events name the device: send them while it is there */
     gpio_backend_flush_events(s);
+    if (s->fe_named->id) {
+        g_hash_table_remove(gpio_backend_users, s->fe_named->id);
+    }
     s->fe = NULL;
     s->fe_opaque = NULL;
     s->fe_dev = NULL;
+    s->fe_named = NULL;
 }
 
 /* Apply a new configuration of @line, undo it if the outside refuses */
@@ -544,139 +571,6 @@ bool gpio_backend_post_load(GpioBackend *s, Error **errp)
     return !k->post_load || k->post_load(s, errp);
 }
 
-static int gpio_backend_collect(Object *obj, void *opaque)
-{
-    GSList **list = opaque;
-
-    if (object_dynamic_cast(obj, TYPE_GPIO_BACKEND) &&
-        GPIO_BACKEND(obj)->opened) {
-        *list = g_slist_prepend(*list, obj);
-    }
-    return 0;
-}
-
-/* Every opened gpio backend, in QOM tree order */
-static GSList *gpio_backend_list(void)
-{
-    GSList *list = NULL;
-
-    object_child_foreach_recursive(object_get_root(), gpio_backend_collect,
-                                   &list);
-    return g_slist_reverse(list);
-}
-
-/* A backend by its id, by the id of the device using it, or by QOM path */
-static GpioBackend *gpio_backend_find(const char *id, Error **errp)
-{
-    Object *obj = object_resolve_path_component(object_get_objects_root(), id);
-    g_autoptr(GSList) list = NULL;
-    GSList *l;
-
-    if (obj && object_dynamic_cast(obj, TYPE_GPIO_BACKEND)) {
-        return GPIO_BACKEND(obj);
-    }
-    list = gpio_backend_list();
-    for (l = list; l; l = l->next) {
-        GpioBackend *s = l->data;
-        DeviceState *dev = gpio_backend_get_device(s);
-
-        if (dev && !g_strcmp0(dev->id, id)) {
-            return s;
-        }
-    }
-    if (id[0] == '/') {
-        obj = object_resolve_path_type(id, TYPE_GPIO_BACKEND, NULL);
-        if (obj && GPIO_BACKEND(obj)->opened) {
-            return GPIO_BACKEND(obj);
-        }
-    }
-    error_setg(errp, "'%s' is neither a gpio backend nor a device using one",
-               id);
-    return NULL;
-}
-
-static bool gpio_backend_find_line(GpioBackend *s, bool has_line,
-                                   uint16_t line, const char *name,
-                                   unsigned *out, Error **errp)
-{
-    int i;
-
-    if (has_line == !!name) {
-        error_setg(errp, "give either 'line' or 'name'");
-        return false;
-    }
-    if (has_line) {
-        /* gpio_backend_set_input() checks the range */
-        *out = line;
-        return true;
-    }
-    i = gpio_backend_line_by_name(s, name);
-    if (i < 0) {
-        error_setg(errp, "no line is named '%s'", name);
-        return false;
-    }
-    *out = i;
-    return true;
-}
-
-void qmp_gpio_set(const char *id, bool has_line, uint16_t line,
-                  const char *name, bool value, Error **errp)
-{
-    GpioBackend *s = gpio_backend_find(id, errp);
-    unsigned i;
-
-    if (s && gpio_backend_find_line(s, has_line, line, name, &i, errp)) {
-        gpio_backend_set_input(s, i, value, errp);
-    }
-}
-
-static GpioLineInfo *gpio_backend_line_info(GpioBackend *s, unsigned line)
-{
-    GpioLineInfo *info = g_new0(GpioLineInfo, 1);
-    GpioLine *l = &s->lines[line];
-    bool value = false;
-
-    gpio_backend_get_value(s, line, &value);
-    info->line = line;
-    info->name = g_strdup(l->name);
-    info->direction = l->dir;
-    info->value = value;
-    info->output_value = l->value;
-    info->input = l->input;
-    info->irq_type = l->irq_type;
-    info->access = l->access;
-    if (s->fe) {
-        s->fe->irq_state(s->fe_opaque, line, info);
-    }
-    return info;
-}
-
-GpioControllerInfoList *qmp_query_gpio(Error **errp)
-{
-    g_autoptr(GSList) list = gpio_backend_list();
-    GpioControllerInfoList *head = NULL, **tail = &head;
-    GSList *l;
-
-    for (l = list; l; l = l->next) {
-        GpioBackend *s = l->data;
-        GpioControllerInfo *info = g_new0(GpioControllerInfo, 1);
-        DeviceState *dev = gpio_backend_get_device(s);
-        int i;
-
-        info->backend = gpio_backend_id(s);
-        info->type = g_strdup(object_get_typename(OBJECT(s)));
-        if (dev) {
-            info->device = g_strdup(dev->id);
-            info->qom_path = object_get_canonical_path(OBJECT(s->fe_dev));
-        }
-        for (i = s->ngpio - 1; i >= 0; i--) {
-            QAPI_LIST_PREPEND(info->lines, gpio_backend_line_info(s, i));
-        }
-        QAPI_LIST_APPEND(tail, info);
-    }
-    return head;
-}
-
 /* The str list properties; @opaque is the field's offset */
 static void gpio_backend_get_list(Object *obj, Visitor *v, const char *name,
                                   void *opaque, Error **errp)
@@ -767,6 +661,7 @@ static void gpio_backend_complete(UserCreatable *uc, Error **errp)
     }
     assert(s->lines);
     s->opened = true;
+    QTAILQ_INSERT_TAIL(&gpio_backends, s, next);
 }
 
 static bool gpio_backend_can_be_deleted(UserCreatable *uc)
@@ -784,6 +679,9 @@ static void gpio_backend_finalize(Object *obj)
     GpioBackend *s = GPIO_BACKEND(obj);
     unsigned i;
 
+    if (s->opened) {
+        QTAILQ_REMOVE(&gpio_backends, s, next);
+    }
     for (i = 0; i < s->ngpio; i++) {
         g_free(s->lines[i].name);
     }

@@ -16,7 +16,8 @@
 
 void hmp_info_gpio(Monitor *mon, const QDict *qdict)
 {
-    g_autoptr(GpioControllerInfoList) list = qmp_query_gpio(NULL);
+    g_autoptr(GpioControllerInfoList) list = qmp_query_gpio(NULL, false, 0,
+                                                             false, 0, NULL);
     GpioControllerInfoList *c;
     GpioLineInfoList *l;
 

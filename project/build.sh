@@ -67,8 +67,10 @@ prepare() {
     fi
     echo "== laying our files and patches over QEMU"
     git_q am --abort >/dev/null 2>&1 || true
-    # our build configuration is laid over QEMU but is not part of it
-    echo "configs/devices/*/vgpio.mak" > "$QEMU_SRC/.git/info/exclude"
+    # our build configuration is laid over QEMU but is not part of it,
+    # and neither is the sanitizer build (QEMU's .gitignore has build/)
+    printf '%s\n' "configs/devices/*/vgpio.mak" "/build-san/" \
+        > "$QEMU_SRC/.git/info/exclude"
     git_q checkout -q -f -B vgpio upstream-base
     git_q clean -q -fdx -e build -e build-san
     overlay_files | while read -r f; do

@@ -527,6 +527,17 @@ static void virtio_gpio_build_names(VirtIOGPIO *s)
     s->names = g_string_free(names, false);
 }
 
+/*
+ * The device users create and name: the virtio-pci proxy that embeds us
+ * (virtio-gpio-pci), or we ourselves (virtio-gpio-device on virtio-mmio)
+ */
+static DeviceState *virtio_gpio_named_device(DeviceState *dev)
+{
+    Object *parent = OBJECT(dev)->parent;
+
+    return object_dynamic_cast(parent, TYPE_DEVICE) ? DEVICE(parent) : dev;
+}
+
 static void virtio_gpio_device_realize(DeviceState *dev, Error **errp)
 {
     VirtIODevice *vdev = VIRTIO_DEVICE(dev);
@@ -539,8 +550,8 @@ static void virtio_gpio_device_realize(DeviceState *dev, Error **errp)
         error_setg(errp, "gpio backend is not opened");
         return;
     }
-    if (!gpio_backend_attach(s->backend, dev, &virtio_gpio_frontend, s,
-                             errp)) {
+    if (!gpio_backend_attach(s->backend, dev, virtio_gpio_named_device(dev),
+                             &virtio_gpio_frontend, s, errp)) {
         return;
     }
 

@@ -15,6 +15,7 @@
 #ifndef QEMU_GPIO_BACKEND_H
 #define QEMU_GPIO_BACKEND_H
 
+#include "qemu/queue.h"
 #include "qemu/timer.h"
 #include "qom/object.h"
 #include "qapi/qapi-types-gpio.h"
@@ -112,7 +113,9 @@ struct GpioBackend {
     unsigned long *event_held;  /* lines with a change held back */
     const GpioBackendFrontend *fe;
     void *fe_opaque;
-    DeviceState *fe_dev;
+    DeviceState *fe_dev;        /* the frontend */
+    DeviceState *fe_named;      /* the device users name the frontend by */
+    QTAILQ_ENTRY(GpioBackend) next;     /* in the list of opened backends */
 };
 
 /*
@@ -153,9 +156,15 @@ void gpio_backend_input_changed(GpioBackend *s, unsigned line, bool level);
 /* For the frontend */
 extern const VMStateDescription vmstate_gpio_backend;
 bool gpio_backend_post_load(GpioBackend *s, Error **errp);
+/*
+ * Attach the frontend @dev: @fe's callbacks get @opaque.  @named is the
+ * device users create and name, whose id the monitor takes for the
+ * controller: @dev itself, or the device that embeds it (virtio-gpio-pci
+ * for the virtio-gpio device it holds).  Fails if the backend is in use.
+ */
 bool gpio_backend_attach(GpioBackend *s, DeviceState *dev,
-                         const GpioBackendFrontend *fe, void *opaque,
-                         Error **errp);
+                         DeviceState *named, const GpioBackendFrontend *fe,
+                         void *opaque, Error **errp);
 void gpio_backend_detach(GpioBackend *s);
 void gpio_backend_reset(GpioBackend *s);
 int gpio_backend_set_direction(GpioBackend *s, unsigned line,
@@ -166,8 +175,22 @@ int gpio_backend_set_irq_type(GpioBackend *s, unsigned line,
                               GpioIrqType type);
 
 /* For the monitor */
+
+/* The backend's id, or its QOM path when it is a device's own */
 char *gpio_backend_id(GpioBackend *s);
+/*
+ * The opened backends in the order they were opened: the first, or the
+ * one after @s; NULL at the end
+ */
+GpioBackend *gpio_backend_next(GpioBackend *s);
+/* The backend that the device with id @id uses, or NULL */
+GpioBackend *gpio_backend_find_by_user(const char *id);
+/* The frontend, and the device users name it by; NULL when detached */
+DeviceState *gpio_backend_get_frontend(GpioBackend *s);
 DeviceState *gpio_backend_get_device(GpioBackend *s);
+/* The frontend's view of @line's irq, for query-gpio */
+void gpio_backend_irq_state(GpioBackend *s, unsigned line,
+                            GpioLineInfo *info);
 bool gpio_backend_set_input(GpioBackend *s, unsigned line, bool level,
                             Error **errp);
 

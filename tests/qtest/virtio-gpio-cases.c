@@ -17,6 +17,8 @@
 #include "standard-headers/linux/virtio_config.h"
 #include "standard-headers/linux/virtio_gpio.h"
 #include "standard-headers/linux/virtio_ids.h"
+#include "qapi/error.h"
+#include "qobject/qjson.h"
 #include "virtio-gpio-cases.h"
 
 #define VGPIO_MAX_DESC 1024
@@ -667,6 +669,83 @@ static void test_event_rate(VGpio *t)
     qobject_unref(ev);
 }
 
+/* The line numbers of the one controller query-gpio @args returns */
+static GString *vgpio_query_lines(VGpio *t, const char *args)
+{
+    QDict *resp = qtest_qmp(t->qts, "{'execute': 'query-gpio', "
+                            "'arguments': %p}",
+                            qobject_from_json(args, &error_abort));
+    QList *list = qdict_get_qlist(resp, "return");
+    QDict *c = qobject_to(QDict, qlist_peek(list));
+    GString *lines = g_string_new(NULL);
+    QListEntry *e;
+
+    g_assert_cmpint(qlist_size(list), ==, 1);
+    QLIST_FOREACH_ENTRY(qdict_get_qlist(c, "lines"), e) {
+        QDict *l = qobject_to(QDict, qlist_entry_obj(e));
+
+        g_string_append_printf(lines, "%s%" PRId64, lines->len ? "," : "",
+                               qdict_get_int(l, "line"));
+    }
+    qobject_unref(resp);
+    return lines;
+}
+
+/* query-gpio of one controller, and of a range of its lines */
+static void test_query_args(VGpio *t)
+{
+    QDict *resp = qtest_qmp(t->qts, "{'execute': 'query-gpio'}");
+    g_autofree char *path = g_strdup(qdict_get_str(vgpio_controller(resp,
+                                                                    t->id),
+                                                   "qom-path"));
+    static const struct {
+        const char *args;
+        const char *lines;
+    } ok[] = {
+        { "{'id': 'gpiobe0'}", "0,1,2,3,4,5,6,7" },
+        { "{'id': 'gpiobe0', 'first': 3, 'count': 2}", "3,4" },
+        { "{'id': 'gpiobe0', 'first': 6, 'count': 10}", "6,7" },
+        { "{'id': 'gpiobe0', 'count': 0}", "" },
+        { "{'id': 'gpiobe0', 'first': 7}", "7" },
+    };
+    unsigned i;
+    QDict *err;
+
+    qobject_unref(resp);
+    for (i = 0; i < ARRAY_SIZE(ok); i++) {
+        g_autoptr(GString) lines = vgpio_query_lines(t, ok[i].args);
+
+        g_assert_cmpstr(lines->str, ==, ok[i].lines);
+    }
+    /* by the device's id and by QOM paths: the same controller */
+    {
+        g_autofree char *by_dev = g_strdup_printf("{'id': '%s', 'first': 2, "
+                                                  "'count': 1}", t->id);
+        g_autofree char *by_path = g_strdup_printf("{'id': '%s', 'first': 2, "
+                                                   "'count': 1}", path);
+        g_autoptr(GString) a = vgpio_query_lines(t, by_dev);
+        g_autoptr(GString) b = vgpio_query_lines(t, by_path);
+        g_autoptr(GString) c = vgpio_query_lines(t, "{'id': "
+                                                 "'/objects/gpiobe0', "
+                                                 "'count': 1}");
+
+        g_assert_cmpstr(a->str, ==, "2");
+        g_assert_cmpstr(b->str, ==, "2");
+        g_assert_cmpstr(c->str, ==, "0");
+    }
+    err = vgpio_qmp_error(t->qts, "{'execute': 'query-gpio', 'arguments': "
+                          "{'id': 'gpiobe0', 'first': 8}}");
+    g_assert_cmpstr(qdict_get_str(err, "desc"), ==,
+                    "line 8 is out of range (the backend has 8 lines)");
+    qobject_unref(err);
+    err = vgpio_qmp_error(t->qts, "{'execute': 'query-gpio', 'arguments': "
+                          "{'id': 'nosuch'}}");
+    g_assert_cmpstr(qdict_get_str(err, "desc"), ==,
+                    "'nosuch' is neither a gpio backend nor a device using "
+                    "one");
+    qobject_unref(err);
+}
+
 static void test_monitor(VGpio *t)
 {
     QDict *resp;
@@ -1150,6 +1229,7 @@ const VGpioCase vgpio_cases[] = {
     { "value", test_value },
     { "event-rate", test_event_rate },
     { "monitor", test_monitor, .gpio_set = true },
+    { "query-args", test_query_args },
     { "irq-edge", test_irq_edge },
     { "irq-level", test_irq_level },
     { "irq-stopped", test_irq_stopped },

@@ -472,7 +472,8 @@ static bool vgf_op_reset(QTestState *s, VGFuzzInput *in)
 static bool vgf_op_query(QTestState *s, VGFuzzInput *in)
 {
     vgf_log("query-gpio");
-    qapi_free_GpioControllerInfoList(qmp_query_gpio(&error_abort));
+    qapi_free_GpioControllerInfoList(qmp_query_gpio(NULL, false, 0, false, 0,
+                                                     &error_abort));
     return true;
 }
 
