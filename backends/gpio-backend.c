@@ -651,12 +651,10 @@ static bool gpio_backend_get_opened(Object *obj, Error **errp)
 
 static void gpio_backend_complete(UserCreatable *uc, Error **errp)
 {
-    ERRP_GUARD();
     GpioBackend *s = GPIO_BACKEND(uc);
     GpioBackendClass *k = GPIO_BACKEND_GET_CLASS(s);
 
-    k->open(s, errp);
-    if (*errp) {
+    if (!k->open(s, errp)) {
         return;
     }
     assert(s->lines);

@@ -455,28 +455,28 @@ static bool gpio_chardev_post_load(GpioBackend *b, Error **errp)
     return true;
 }
 
-static void gpio_chardev_open(GpioBackend *b, Error **errp)
+static bool gpio_chardev_open(GpioBackend *b, Error **errp)
 {
     GpioChardev *s = GPIO_CHARDEV(b);
     Chardev *chr;
 
     if (!s->chr_name) {
         error_setg(errp, "gpio-chardev needs the property 'chardev'");
-        return;
+        return false;
     }
     chr = qemu_chr_find(s->chr_name);
     if (!chr) {
-        error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND,
-                  "Chardev '%s' not found", s->chr_name);
-        return;
+        error_setg(errp, "Chardev '%s' not found", s->chr_name);
+        return false;
     }
     if (!gpio_backend_set_lines(b, b->ngpio_prop, errp) ||
         !qemu_chr_fe_init(&s->chr, chr, errp)) {
-        return;
+        return false;
     }
     qemu_chr_fe_set_handlers(&s->chr, gpio_chardev_can_read,
                              gpio_chardev_read, gpio_chardev_event_cb,
                              NULL, s, NULL, true);
+    return true;
 }
 
 static void gpio_chardev_set_chardev(Object *obj, const char *value,

@@ -14,9 +14,9 @@
 #include "qom/object.h"
 #include "system/gpio-backend.h"
 
-static void gpio_dummy_open(GpioBackend *b, Error **errp)
+static bool gpio_dummy_open(GpioBackend *b, Error **errp)
 {
-    gpio_backend_set_lines(b, b->ngpio_prop, errp);
+    return gpio_backend_set_lines(b, b->ngpio_prop, errp);
 }
 
 static void gpio_dummy_class_init(ObjectClass *oc, void *data)

@@ -49,12 +49,20 @@ static bool gpio_host_try_open(GpioHost *s, const char *path, Error **errp)
 {
     s->chip = gpiod_chip_open(path);
     if (!s->chip) {
-        if (errno == EACCES || errno == EPERM) {
-            error_setg_errno(errp, errno, "cannot open GPIO chip '%s'", path);
-        } else if (errno == ENOENT) {
+        switch (errno) {
+        case ENOENT:
             error_setg(errp, "no GPIO chip '%s'", path);
-        } else {
-            error_setg_errno(errp, errno, "'%s' is not a GPIO chip", path);
+            break;
+        case ENOTTY:
+        case EINVAL:
+        case ENODEV:
+            /* libgpiod's checks: not a GPIO character device */
+            error_setg(errp, "'%s' is not a GPIO chip", path);
+            break;
+        default:
+            /* EACCES, EPERM, EBUSY, ...: say what the kernel said */
+            error_setg_errno(errp, errno, "cannot open GPIO chip '%s'", path);
+            break;
         }
         return false;
     }
@@ -348,7 +356,7 @@ static void gpio_host_read_only_state(GpioHost *s)
     }
 }
 
-static void gpio_host_open(GpioBackend *b, Error **errp)
+static bool gpio_host_open(GpioBackend *b, Error **errp)
 {
     GpioHost *s = GPIO_HOST(b);
     g_autoptr(GArray) lines = NULL;
@@ -360,16 +368,16 @@ static void gpio_host_open(GpioBackend *b, Error **errp)
 
     if (!s->chip_name || !s->line_list) {
         error_setg(errp, "gpio-host needs the properties 'chip' and 'lines'");
-        return;
+        return false;
     }
     if (!gpio_host_open_chip(s, errp)) {
-        return;
+        return false;
     }
     info = gpiod_chip_get_info(s->chip);
     if (!info) {
         error_setg_errno(errp, errno, "cannot read GPIO chip '%s'",
                          s->chip_path);
-        return;
+        return false;
     }
     s->chip_lines = gpiod_chip_info_get_num_lines(info);
     gpiod_chip_info_free(info);
@@ -378,11 +386,11 @@ static void gpio_host_open(GpioBackend *b, Error **errp)
                                      gpio_host_lookup_name, s, errp);
     if (!lines) {
         error_prepend(errp, "lines of GPIO chip '%s': ", s->chip_path);
-        return;
+        return false;
     }
     if (!gpio_host_scan_lines(s, lines, errp) ||
         !gpio_backend_set_lines(b, lines->len, errp)) {
-        return;
+        return false;
     }
     s->offsets = g_new(unsigned, lines->len);
     s->line_of = g_new(int, s->chip_lines);
@@ -409,12 +417,12 @@ static void gpio_host_open(GpioBackend *b, Error **errp)
     if (!s->req) {
         error_setg_errno(errp, errno, "cannot request the lines of GPIO "
                          "chip '%s'", s->chip_path);
-        return;
+        return false;
     }
     s->events = gpiod_edge_event_buffer_new(GPIO_HOST_EVENTS);
     if (!s->events) {
         error_setg_errno(errp, errno, "cannot allocate an event buffer");
-        return;
+        return false;
     }
     /*
      * Non-blocking: a wake-up with nothing to read (another reader, an
@@ -425,9 +433,10 @@ static void gpio_host_open(GpioBackend *b, Error **errp)
         error_setg_errno(errp, errno, "cannot make the event fd of GPIO "
                          "chip '%s' non-blocking", s->chip_path);
         s->fd = -1;
-        return;
+        return false;
     }
     qemu_set_fd_handler(s->fd, gpio_host_read_events, NULL, s);
+    return true;
 }
 
 static char *gpio_host_get_chip(Object *obj, Error **errp)

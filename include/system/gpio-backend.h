@@ -66,9 +66,10 @@ struct GpioBackendClass {
 
     /*
      * Called by user_creatable_complete(): set up the lines (call
-     * gpio_backend_set_lines()) and connect to the outside.
+     * gpio_backend_set_lines()) and connect to the outside.  Return
+     * false and set @errp on failure.
      */
-    void (*open)(GpioBackend *s, Error **errp);
+    bool (*open)(GpioBackend *s, Error **errp);
 
     /*
      * Apply the guest's new configuration of @line (s->lines[line]) to

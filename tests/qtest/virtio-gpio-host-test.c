@@ -529,7 +529,8 @@ static void test_no_chip(void *obj, void *data, QGuestAllocator *alloc)
         const char *error;
     } bad[] = {
         { "/dev/nonexistent", "no GPIO chip '/dev/nonexistent'" },
-        { "/dev/null", "'/dev/null' is not a GPIO chip: No such device" },
+        { "/dev/null", "'/dev/null' is not a GPIO chip" },
+        { "/tmp", "'/tmp' is not a GPIO chip" },
         { "nosuchlabel", "no GPIO chip 'nosuchlabel' (not a path, a "
           "gpiochipN name or the label of a chip)" },
     };
