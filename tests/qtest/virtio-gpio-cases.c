@@ -21,16 +21,10 @@
 #include "qobject/qjson.h"
 #include "virtio-gpio-cases.h"
 
-#define VGPIO_MAX_DESC 1024
 #define VGPIO_PEER_TIMEOUT_MS 10000
 #define MMIO_BASE 0xfeb00000
 #define MMIO_TRANSPORTS 24
 #define MMIO_MAGIC 0x74726976   /* "virt" */
-
-/* The response buffer and line of each eventq buffer, by descriptor head */
-static uint64_t irq_req[VGPIO_MAX_DESC];
-static uint64_t irq_resp[VGPIO_MAX_DESC];
-static unsigned irq_line[VGPIO_MAX_DESC];
 
 static const char names_block[] = "button\0led\0\0reset\0\0\0\0";
 
@@ -242,9 +236,7 @@ void vgpio_irq_queue(VGpio *t, uint16_t line)
     head = qvirtqueue_add(t->qts, t->evtq, req_addr, sizeof(req), false, true);
     qvirtqueue_add(t->qts, t->evtq, resp_addr, 1, true, false);
     g_assert_cmpuint(head, <, VGPIO_MAX_DESC);
-    irq_req[head] = req_addr;
-    irq_resp[head] = resp_addr;
-    irq_line[head] = line;
+    t->irq_bufs[head] = (VGpioIrqBuf) { req_addr, resp_addr, line };
     qvirtqueue_kick(t->qts, t->vdev, t->evtq, head);
 }
 
@@ -258,10 +250,10 @@ static bool vgpio_irq_next(VGpio *t, unsigned *line, uint8_t *status)
     }
     g_assert_cmpuint(head, <, VGPIO_MAX_DESC);
     g_assert_cmpuint(len, ==, 1);
-    *status = qtest_readb(t->qts, irq_resp[head]);
-    *line = irq_line[head];
-    guest_free(t->alloc, irq_req[head]);
-    guest_free(t->alloc, irq_resp[head]);
+    *status = qtest_readb(t->qts, t->irq_bufs[head].resp);
+    *line = t->irq_bufs[head].line;
+    guest_free(t->alloc, t->irq_bufs[head].req);
+    guest_free(t->alloc, t->irq_bufs[head].resp);
     return true;
 }
 

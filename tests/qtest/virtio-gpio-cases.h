@@ -38,6 +38,13 @@
 /* How many times the reset and hot-plug tests go round */
 #define VGPIO_CYCLES 100
 
+/* The eventq buffers a test has queued, by head descriptor */
+#define VGPIO_MAX_DESC 1024
+typedef struct VGpioIrqBuf {
+    uint64_t req, resp;
+    unsigned line;
+} VGpioIrqBuf;
+
 typedef struct VGpio {
     QTestState *qts;
     QVirtioDevice *vdev;
@@ -51,6 +58,7 @@ typedef struct VGpio {
      */
     void (*set_input)(struct VGpio *t, unsigned line, bool value);
     void *opaque;
+    VGpioIrqBuf irq_bufs[VGPIO_MAX_DESC];   /* this device's, on its eventq */
 } VGpio;
 
 typedef void (*VGpioCaseFunc)(VGpio *t);

@@ -74,7 +74,7 @@ static void test_irq_off(void)
     qtest_quit(qts);
 }
 
-/* Two devices: each its own lines */
+/* Two devices: each its own lines and interrupts */
 static void test_two_devices(void)
 {
     QTestState *qts = vgpio_mmio_start(
@@ -112,6 +112,18 @@ static void test_two_devices(void)
                                    &value), ==, VIRTIO_GPIO_STATUS_ERR);
     g_assert_cmpuint(vgpio_request(&second->t, VIRTIO_GPIO_MSG_GET_VALUE, 5,
                                    0, &value), ==, VIRTIO_GPIO_STATUS_OK);
+
+    /* each its own interrupts, its own eventq buffers */
+    vgpio_irq_setup(&first->t, 3, VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING, false);
+    vgpio_irq_setup(&second->t, 3, VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING, false);
+    vgpio_gpio_set(&second->t, "b", 3, true);
+    g_assert_cmpuint(vgpio_irq_wait(&second->t, 3), ==,
+                     VIRTIO_GPIO_IRQ_STATUS_VALID);
+    vgpio_irq_none(&first->t);
+    vgpio_gpio_set(&first->t, "a", 3, true);
+    g_assert_cmpuint(vgpio_irq_wait(&first->t, 3), ==,
+                     VIRTIO_GPIO_IRQ_STATUS_VALID);
+    vgpio_irq_none(&second->t);
 
     vgpio_mmio_teardown(&ma);
     vgpio_mmio_teardown(&mb);
