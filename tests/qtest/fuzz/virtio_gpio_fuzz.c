@@ -573,8 +573,7 @@ static bool vgf_op_save_load(QTestState *s, VGFuzzInput *in)
 {
     Object *dev = object_resolve_path_type("", TYPE_VIRTIO_GPIO, NULL);
     const VMStateDescription *vmsd = DEVICE_GET_CLASS(dev)->vmsd;
-    QIOChannelBuffer *out = qio_channel_buffer_new(64 * KiB);
-    QIOChannelBuffer *saved = qio_channel_buffer_new(0);
+    QIOChannelBuffer *out, *saved;
     bool running = runstate_is_running();
     QEMUFile *f;
 
@@ -583,6 +582,8 @@ static bool vgf_op_save_load(QTestState *s, VGFuzzInput *in)
         return true;
     }
     vgf.saved = true;
+    out = qio_channel_buffer_new(64 * KiB);
+    saved = qio_channel_buffer_new(0);
     vgf_log("save and load the device state");
     if (running) {
         vm_stop(RUN_STATE_PAUSED);
