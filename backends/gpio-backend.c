@@ -117,6 +117,29 @@ static bool gpio_backend_parse_one(const char *item, unsigned max,
     return true;
 }
 
+int gpio_backend_parse_line(GpioBackend *s, const char *arg, Error **errp)
+{
+    unsigned line;
+    int i;
+
+    if (!g_ascii_isdigit(arg[0])) {
+        i = gpio_backend_line_by_name(s, arg);
+        if (i < 0) {
+            error_setg(errp, "no line is named '%s'", arg);
+        }
+        return i;
+    }
+    if (qemu_strtoui(arg, NULL, 10, &line) < 0) {
+        error_setg(errp, "bad line number '%s'", arg);
+        return -1;
+    }
+    if (line >= s->ngpio) {
+        error_setg(errp, "line %u is out of range (%u lines)", line, s->ngpio);
+        return -1;
+    }
+    return line;
+}
+
 GArray *gpio_backend_parse_lines(strList *list, unsigned max,
                                  int (*lookup)(void *opaque, const char *name),
                                  void *opaque, Error **errp)

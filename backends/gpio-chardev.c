@@ -186,24 +186,12 @@ static void G_GNUC_PRINTF(2, 3) gpio_chardev_error(GpioChardev *s,
 static bool gpio_chardev_parse_line(GpioChardev *s, const char *arg,
                                     unsigned *line)
 {
-    GpioBackend *b = &s->parent;
-    int i;
+    Error *err = NULL;
+    int i = gpio_backend_parse_line(&s->parent, arg, &err);
 
-    if (g_ascii_isdigit(arg[0])) {
-        if (qemu_strtoui(arg, NULL, 10, line) < 0) {
-            gpio_chardev_error(s, "bad line number '%s'", arg);
-            return false;
-        }
-        if (*line >= b->ngpio) {
-            gpio_chardev_error(s, "line %s is out of range (%u lines)", arg,
-                               b->ngpio);
-            return false;
-        }
-        return true;
-    }
-    i = gpio_backend_line_by_name(b, arg);
     if (i < 0) {
-        gpio_chardev_error(s, "no line is named '%s'", arg);
+        gpio_chardev_error(s, "%s", error_get_pretty(err));
+        error_free(err);
         return false;
     }
     *line = i;

@@ -11,7 +11,7 @@
 #include "monitor/monitor.h"
 #include "qapi/error.h"
 #include "qapi/qapi-commands-gpio.h"
-#include "qemu/cutils.h"
+#include "system/gpio-backend.h"
 #include "qobject/qdict.h"
 
 void hmp_info_gpio(Monitor *mon, const QDict *qdict)
@@ -55,19 +55,12 @@ void hmp_gpio_set(Monitor *mon, const QDict *qdict)
     const char *id = qdict_get_str(qdict, "id");
     const char *line = qdict_get_str(qdict, "line");
     int64_t value = qdict_get_int(qdict, "value");
-    unsigned int number;
     Error *err = NULL;
 
     if (value != 0 && value != 1) {
         error_setg(&err, "value must be 0 or 1");
-    } else if (qemu_strtoui(line, NULL, 0, &number) == 0) {
-        if (number > UINT16_MAX) {
-            error_setg(&err, "line %u is out of range", number);
-        } else {
-            qmp_gpio_set(id, true, number, NULL, value, &err);
-        }
     } else {
-        qmp_gpio_set(id, false, 0, line, value, &err);
+        gpio_set_line(id, line, value, &err);
     }
     hmp_handle_error(mon, err);
 }

@@ -80,6 +80,16 @@ void qmp_gpio_set(const char *id, bool has_line, uint16_t line,
     }
 }
 
+void gpio_set_line(const char *id, const char *line, bool value, Error **errp)
+{
+    GpioBackend *s = gpio_backend_find(id, errp);
+    int i = s ? gpio_backend_parse_line(s, line, errp) : -1;
+
+    if (i >= 0) {
+        gpio_backend_set_input(s, i, value, errp);
+    }
+}
+
 static GpioLineInfo *gpio_line_info(GpioBackend *s, unsigned line)
 {
     GpioLineInfo *info = g_new0(GpioLineInfo, 1);

@@ -176,17 +176,11 @@ static const char *dt_gpio_label(DtGpioConsumer *c)
     return c->label ? c->label : c->gpio->backend->lines[c->offset].name;
 }
 
-static int dt_gpio_lookup_name(void *opaque, const char *name)
-{
-    return gpio_backend_line_by_name(opaque, name);
-}
-
 /* Find the controller and the line, and check everything but the kind */
 static bool dt_gpio_consumer_resolve(DtGpioConsumer *c, Error **errp)
 {
     GpioBackend *b;
-    strList line = { .value = c->line };
-    g_autoptr(GArray) lines = NULL;
+    int i;
     DtGpioConsumer *o;
     Object *obj;
 
@@ -228,16 +222,11 @@ static bool dt_gpio_consumer_resolve(DtGpioConsumer *c, Error **errp)
         return false;
     }
     b = c->gpio->backend;
-    lines = gpio_backend_parse_lines(&line, b->ngpio, dt_gpio_lookup_name, b,
-                                     errp);
-    if (!lines) {
+    i = gpio_backend_parse_line(b, c->line, errp);
+    if (i < 0) {
         return false;
     }
-    if (lines->len != 1) {
-        error_setg(errp, "'line' must name one line, not '%s'", c->line);
-        return false;
-    }
-    c->offset = g_array_index(lines, unsigned, 0);
+    c->offset = i;
     if (c->label && !dt_gpio_check_string("label", c->label, errp)) {
         return false;
     }

@@ -129,6 +129,13 @@ bool gpio_backend_set_lines(GpioBackend *s, unsigned ngpio, Error **errp);
 int gpio_backend_line_by_name(GpioBackend *s, const char *name);
 
 /*
+ * A line of @s given by number (decimal) or, if @arg does not start with
+ * a digit, by name: its number, or -1 with @errp set.  The monitor, the
+ * chardev protocol and the device tree consumers all take lines so.
+ */
+int gpio_backend_parse_line(GpioBackend *s, const char *arg, Error **errp);
+
+/*
  * Parse a list of lines: each element holds comma-separated line numbers,
  * ranges "first-last" or, if @lookup is given, names that @lookup turns
  * into a line number (or -1).  The numbers must be below @max; each line
@@ -194,5 +201,7 @@ void gpio_backend_irq_state(GpioBackend *s, unsigned line,
                             GpioLineInfo *info);
 bool gpio_backend_set_input(GpioBackend *s, unsigned line, bool level,
                             Error **errp);
+/* gpio-set with the line by number or name (HMP's gpio_set) */
+void gpio_set_line(const char *id, const char *line, bool value, Error **errp);
 
 #endif

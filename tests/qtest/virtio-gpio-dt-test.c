@@ -323,7 +323,7 @@ static const DtError dt_errors[] = {
       "*no line is named 'nope'*" },
     { "range-of-lines", VIRT_ARGS BACKEND CTRL
       "-device dt-gpio-key,controller=gpio,line=2-3,code=2",
-      "*'line' must name one line, not '2-3'*" },
+      "*bad line number '2-3'*" },
     { "no-line", VIRT_ARGS BACKEND CTRL
       "-device dt-gpio-key,controller=gpio,code=2",
       "*'controller' and 'line' must be set*" },
