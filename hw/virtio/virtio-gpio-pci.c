@@ -30,8 +30,9 @@ struct VirtIOGPIOPCI {
 };
 
 static const Property virtio_gpio_pci_properties[] = {
+    /* off: requests are answered in the vCPU thread (see virtio-gpio.c) */
     DEFINE_PROP_BIT("ioeventfd", VirtIOPCIProxy, flags,
-                    VIRTIO_PCI_FLAG_USE_IOEVENTFD_BIT, true),
+                    VIRTIO_PCI_FLAG_USE_IOEVENTFD_BIT, false),
     DEFINE_PROP_UINT32("vectors", VirtIOPCIProxy, nvectors,
                        DEV_NVECTORS_UNSPECIFIED),
 };

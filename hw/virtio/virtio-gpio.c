@@ -28,6 +28,7 @@
 #include "hw/qdev-properties.h"
 #include "hw/virtio/virtio.h"
 #include "hw/virtio/virtio-gpio.h"
+#include "hw/virtio/virtio-mmio.h"
 #include "migration/qemu-file-types.h"
 #include "migration/vmstate.h"
 #include "qom/object_interfaces.h"
@@ -375,23 +376,6 @@ static void virtio_gpio_handle_event(VirtIODevice *vdev, VirtQueue *vq)
     }
 }
 
-/*
- * No ioeventfd: answering a request is a few table look-ups and the guest
- * driver waits for each one, so the kick is handled at once in the vCPU
- * thread that made it, and the reply and its interrupt are there when the
- * guest resumes.  With an ioeventfd the main loop would have to wake up
- * first while the guest goes to sleep: measured under TCG, a request took
- * about ten times as long that way.
- */
-static int virtio_gpio_start_ioeventfd(VirtIODevice *vdev)
-{
-    return 0;
-}
-
-static void virtio_gpio_stop_ioeventfd(VirtIODevice *vdev)
-{
-}
-
 static void virtio_gpio_get_config(VirtIODevice *vdev, uint8_t *config)
 {
     VirtIOGPIO *s = VIRTIO_GPIO(vdev);
@@ -571,6 +555,23 @@ static void virtio_gpio_device_realize(DeviceState *dev, Error **errp)
     s->vmstate = qdev_add_vm_change_state_handler(dev,
                                                   virtio_gpio_vm_state_change,
                                                   s);
+    /*
+     * No ioeventfd: answering a request is a few table look-ups and the
+     * guest driver waits for each one, so the kick is best handled at once
+     * in the vCPU thread that made it, and the reply and its interrupt are
+     * there when the guest resumes.  With an ioeventfd the main loop has
+     * to wake up first while the guest goes to sleep: measured under TCG,
+     * a request took about ten times as long that way.  virtio-gpio-pci
+     * says so with its "ioeventfd" property, off by default.  virtio-mmio
+     * has no per-device knob (the board creates its transports, whose
+     * "ioeventfd" is on): there the device takes the host notifiers for
+     * itself, as a device that handles them its own way does, and leaves
+     * them unassigned.
+     */
+    if (object_dynamic_cast(OBJECT(qdev_get_parent_bus(dev)),
+                            TYPE_VIRTIO_MMIO_BUS)) {
+        s->ioeventfd_grabbed = virtio_device_grab_ioeventfd(vdev) == 0;
+    }
     virtio_gpio_dt_add_controller(s);
 }
 
@@ -587,6 +588,11 @@ static void virtio_gpio_device_unrealize(DeviceState *dev)
     virtio_delete_queue(s->request_vq);
     if (s->event_vq) {
         virtio_delete_queue(s->event_vq);
+    }
+    /* with no queues left, the transport has nothing to assign */
+    if (s->ioeventfd_grabbed) {
+        virtio_device_release_ioeventfd(vdev);
+        s->ioeventfd_grabbed = false;
     }
     virtio_cleanup(vdev);
     g_free(s->irq);
@@ -749,8 +755,6 @@ static void virtio_gpio_class_init(ObjectClass *klass, void *data)
     vdc->set_status = virtio_gpio_set_status;
     vdc->reset = virtio_gpio_reset;
     vdc->queue_reset = virtio_gpio_queue_reset;
-    vdc->start_ioeventfd = virtio_gpio_start_ioeventfd;
-    vdc->stop_ioeventfd = virtio_gpio_stop_ioeventfd;
     vdc->vmsd = &vmstate_virtio_gpio_device;
 }
 

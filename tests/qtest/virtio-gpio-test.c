@@ -431,6 +431,52 @@ static void vgpio_bus_master(void *obj, void *data, QGuestAllocator *alloc)
     g_assert_cmpuint(vgpio_irq_wait(&t, 0), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
 }
 
+/*
+ * ioeventfd=on: a user may still have the kicks go through an ioeventfd
+ * and the main loop (virtio-gpio-pci's default is off); requests and
+ * interrupts work the same
+ */
+static void vgpio_ioeventfd(void *obj, void *data, QGuestAllocator *alloc)
+{
+    QVirtioPCIDevice *dev = obj;
+    QPCIBus *bus = dev->pdev->bus;
+    QTestState *qts = bus->qts;
+    VGpio t = { .qts = qts, .alloc = alloc, .id = "gpio1" };
+    QVirtioPCIDevice *hp;
+
+    if (bus->not_hotpluggable) {
+        g_test_skip("pci bus does not support hotplug");
+        return;
+    }
+    qtest_qmp_device_add(qts, "virtio-gpio-pci", "gpio1",
+                         "{'addr': %s, 'ioeventfd': true}",
+                         stringify(PCI_SLOT_HP));
+    hp = virtio_pci_new(bus, &(QPCIAddress) {
+                            .devfn = QPCI_DEVFN(PCI_SLOT_HP, 0) });
+    g_assert_nonnull(hp);
+    qvirtio_pci_device_enable(hp);
+    t.vdev = &hp->vdev;
+    qvirtio_start_device(t.vdev);
+    qvirtio_set_features(t.vdev, qvirtio_get_features(t.vdev));
+    t.reqq = qvirtqueue_setup(t.vdev, alloc, 0);
+    t.evtq = qvirtqueue_setup(t.vdev, alloc, 1);
+    qvirtio_set_driver_ok(t.vdev);
+
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 2, 1);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 2,
+                 VIRTIO_GPIO_DIRECTION_OUT);
+    g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 2), ==, 1);
+    vgpio_irq_setup(&t, 0, VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING, false);
+    vgpio_gpio_set(&t, "gpio1", 0, true);
+    g_assert_cmpuint(vgpio_irq_wait(&t, 0), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
+
+    qvirtqueue_cleanup(t.vdev->bus, t.reqq, alloc);
+    qvirtqueue_cleanup(t.vdev->bus, t.evtq, alloc);
+    qvirtio_pci_destructor(&hp->obj);
+    g_free(hp);
+    qpci_unplug_acpi_device_test(qts, "gpio1", PCI_SLOT_HP);
+}
+
 static void register_virtio_gpio_test(void)
 {
     QOSGraphTestOptions opts = {
@@ -449,6 +495,7 @@ static void register_virtio_gpio_test(void)
     qos_add_test("hotplug", "virtio-gpio-pci", vgpio_hotplug, &opts);
     qos_add_test("queue-reset", "virtio-gpio-pci", vgpio_queue_reset, &opts);
     qos_add_test("bus-master", "virtio-gpio-pci", vgpio_bus_master, &opts);
+    qos_add_test("ioeventfd", "virtio-gpio-pci", vgpio_ioeventfd, &opts);
     opts.before = vgpio_access_before;
     qos_add_test("access", "virtio-gpio", vgpio_access, &opts);
     qos_add_test("access-errors", "virtio-gpio", vgpio_access_errors, &opts);

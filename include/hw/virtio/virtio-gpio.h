@@ -40,6 +40,7 @@ struct VirtIOGPIO {
     uint32_t names_size;
     VirtIOGPIOIrq *irq;         /* per line */
     bool driver_ok;             /* the guest set DRIVER_OK since the reset */
+    bool ioeventfd_grabbed;     /* virtio-mmio's notifiers are ours */
     VMChangeStateEntry *vmstate;
     char *dt_node;              /* path of our device tree node, or NULL */
     uint32_t dt_phandle;
