@@ -120,88 +120,272 @@ struct GpioBackend {
 };
 
 /*
- * For subclasses: create @ngpio lines, named from the "names" property,
- * with the access the "input-only" and "read-only" properties give.
+ * Every function below is called with the BQL held, from the main loop
+ * or from a vCPU thread that handles a guest's request.
+ */
+
+/**
+ * gpio_backend_set_lines: create the lines of a backend
+ * @s: the backend, from its open hook
+ * @ngpio: the number of lines, 1 to GPIO_BACKEND_MAX_LINES
+ * @errp: pointer to a NULL-initialized error object
+ *
+ * For subclasses: create @ngpio lines, inputs with no interrupt, named
+ * from the "names" property, with the access the "input-only" and
+ * "read-only" properties give.
+ *
+ * Returns: true on success, false with @errp set if a property does not
+ * fit @ngpio lines.
  */
 bool gpio_backend_set_lines(GpioBackend *s, unsigned ngpio, Error **errp);
 
-/* The number of the line named @name, or -1 */
+/**
+ * gpio_backend_line_by_name: find a line by its name
+ * @s: the backend
+ * @name: the line's name
+ *
+ * Returns: the line's number, or -1 if no line has that name.
+ */
 int gpio_backend_line_by_name(GpioBackend *s, const char *name);
 
-/*
- * A line of @s given by number (decimal) or, if @arg does not start with
- * a digit, by name: its number, or -1 with @errp set.  The monitor, the
- * chardev protocol and the device tree consumers all take lines so.
+/**
+ * gpio_backend_parse_line: find a line given by number or name
+ * @s: the backend
+ * @arg: a decimal line number or, if it does not start with a digit, a
+ *     line name
+ * @errp: pointer to a NULL-initialized error object
+ *
+ * The monitor, the gpio-chardev protocol and the device tree consumers
+ * all take a line so.
+ *
+ * Returns: the line's number, or -1 with @errp set (a bad number, a
+ * number out of range, an unknown name).
  */
 int gpio_backend_parse_line(GpioBackend *s, const char *arg, Error **errp);
 
-/*
- * Parse a list of lines: each element holds comma-separated line numbers,
- * ranges "first-last" or, if @lookup is given, names that @lookup turns
- * into a line number (or -1).  The numbers must be below @max; each line
- * may appear once.  Returns the lines in order, or NULL with @errp set.
+/**
+ * gpio_backend_parse_lines: parse a list of lines
+ * @list: elements of comma-separated line numbers, ranges "first-last"
+ *     or, if @lookup is given, names
+ * @max: the number of lines: every number must be below it
+ * @lookup: turns a name into a line number, or -1; may be NULL
+ * @opaque: passed to @lookup
+ * @errp: pointer to a NULL-initialized error object
+ *
+ * Each line may appear once.
+ *
+ * Returns: the lines in the order given, or NULL with @errp set.
  */
 GArray *gpio_backend_parse_lines(strList *list, unsigned max,
                                  int (*lookup)(void *opaque, const char *name),
                                  void *opaque, Error **errp);
 
-/*
- * For subclasses whose user chooses the number of lines: add the
- * "ngpio" property (default 8), stored in s->ngpio_prop.
+/**
+ * gpio_backend_class_add_ngpio: add the "ngpio" property
+ * @oc: the class of a backend whose user chooses the number of lines
+ *
+ * The property (default 8) is stored in s->ngpio_prop; the open hook
+ * passes it to gpio_backend_set_lines().
  */
 void gpio_backend_class_add_ngpio(ObjectClass *oc);
 
-/*
- * For subclasses: add a "str list" property @name stored in the strList *
- * at @offset in the instance, which can be set until the backend is opened.
+/**
+ * gpio_backend_class_add_list: add a "str list" property
+ * @oc: the class
+ * @name: the property's name
+ * @offset: where its strList * is in the instance
+ * @desc: the property's description
+ *
+ * The property can be set until the backend is opened.
  */
 void gpio_backend_class_add_list(ObjectClass *oc, const char *name,
                                  size_t offset, const char *desc);
 
-/* For subclasses: the level of input @line changed outside QEMU */
+/**
+ * gpio_backend_input_changed: report a change of an input level
+ * @s: the backend
+ * @line: the line
+ * @level: its new level
+ *
+ * For subclasses: the level of @line changed outside QEMU (the subclass
+ * has updated s->lines[@line].input); the frontend hears of the edge.
+ */
 void gpio_backend_input_changed(GpioBackend *s, unsigned line, bool level);
 
 /* For the frontend */
+
+/* The line state, for the frontend's own VMStateDescription */
 extern const VMStateDescription vmstate_gpio_backend;
+
+/**
+ * gpio_backend_post_load: bring the outside up to date after a migration
+ * @s: the backend, whose line state the frontend's migration loaded
+ * @errp: pointer to a NULL-initialized error object
+ *
+ * Returns: true on success, false with @errp set if the backend cannot
+ * configure its lines as the stream has them.
+ */
 bool gpio_backend_post_load(GpioBackend *s, Error **errp);
-/*
- * Attach the frontend @dev: @fe's callbacks get @opaque.  @named is the
- * device users create and name, whose id the monitor takes for the
- * controller: @dev itself, or the device that embeds it (virtio-gpio-pci
- * for the virtio-gpio device it holds).  Fails if the backend is in use.
+
+/**
+ * gpio_backend_attach: attach a frontend
+ * @s: the backend, opened
+ * @dev: the frontend
+ * @named: the device users create and name, whose id the monitor takes
+ *     for the controller: @dev itself, or the device that embeds it
+ *     (virtio-gpio-pci for the virtio-gpio device it holds)
+ * @fe: the frontend's callbacks
+ * @opaque: passed to @fe's callbacks
+ * @errp: pointer to a NULL-initialized error object
+ *
+ * Returns: true on success, false with @errp set if another frontend
+ * uses the backend.
  */
 bool gpio_backend_attach(GpioBackend *s, DeviceState *dev,
                          DeviceState *named, const GpioBackendFrontend *fe,
                          void *opaque, Error **errp);
+
+/**
+ * gpio_backend_detach: detach the frontend
+ * @s: the backend
+ *
+ * Sends the GPIO_LINE_CHANGED events held back first, as they name the
+ * device.
+ */
 void gpio_backend_detach(GpioBackend *s);
+
+/**
+ * gpio_backend_reset: return every line to its initial state
+ * @s: the backend
+ *
+ * Inputs, value 0, no interrupt; the external input levels are kept.
+ */
 void gpio_backend_reset(GpioBackend *s);
+
+/**
+ * gpio_backend_set_direction: the guest sets a line's direction
+ * @s: the backend
+ * @line: the line, below s->ngpio
+ * @dir: the direction; GPIO_DIRECTION_NONE also clears the value and
+ *     the interrupt type
+ *
+ * Returns: 0, -EPERM if the line's access forbids it (a read-only line
+ * keeps its direction, an input-only line cannot be an output), or the
+ * negative errno with which the outside refused it (the line is then
+ * unchanged).
+ */
 int gpio_backend_set_direction(GpioBackend *s, unsigned line,
                                GpioDirection dir);
+
+/**
+ * gpio_backend_set_value: the guest sets a line's output value
+ * @s: the backend
+ * @line: the line, below s->ngpio
+ * @value: the value, driven while the line is an output
+ *
+ * Returns: 0, -EPERM if the line is input-only or read-only, or the
+ * negative errno with which the outside refused it.
+ */
 int gpio_backend_set_value(GpioBackend *s, unsigned line, bool value);
+
+/**
+ * gpio_backend_get_value: the level a line reads
+ * @s: the backend
+ * @line: the line, below s->ngpio
+ * @value: where to store the level: an output's value, an input's level
+ *
+ * Returns: 0, or the negative errno of the outside's failure to read it.
+ */
 int gpio_backend_get_value(GpioBackend *s, unsigned line, bool *value);
+
+/**
+ * gpio_backend_set_irq_type: the guest sets a line's interrupt trigger
+ * @s: the backend
+ * @line: the line, below s->ngpio
+ * @type: the trigger
+ *
+ * Returns: 0, -EPERM for a trigger on a read-only line, or the negative
+ * errno with which the outside refused it.
+ */
 int gpio_backend_set_irq_type(GpioBackend *s, unsigned line,
                               GpioIrqType type);
 
 /* For the monitor */
 
-/* The backend's id, or its QOM path when it is a device's own */
+/**
+ * gpio_backend_id: how the monitor names a backend
+ * @s: the backend
+ *
+ * Returns: its id, or its QOM path when it is a device's own; the caller
+ * frees it.
+ */
 char *gpio_backend_id(GpioBackend *s);
-/*
- * The opened backends in the order they were opened: the first, or the
- * one after @s; NULL at the end
+
+/**
+ * gpio_backend_next: walk the opened backends
+ * @s: NULL for the first, else the one before
+ *
+ * Returns: the next backend in the order they were opened, NULL at the
+ * end.
  */
 GpioBackend *gpio_backend_next(GpioBackend *s);
-/* The backend that the device with id @id uses, or NULL */
+
+/**
+ * gpio_backend_find_by_user: the backend of a device
+ * @id: a device's id
+ *
+ * Returns: the backend the device with that id uses, or NULL.
+ */
 GpioBackend *gpio_backend_find_by_user(const char *id);
-/* The frontend, and the device users name it by; NULL when detached */
+
+/**
+ * gpio_backend_get_frontend: the frontend of a backend
+ * @s: the backend
+ *
+ * Returns: the frontend device, NULL when none is attached.
+ */
 DeviceState *gpio_backend_get_frontend(GpioBackend *s);
+
+/**
+ * gpio_backend_get_device: the device users name the frontend by
+ * @s: the backend
+ *
+ * Returns: that device (see gpio_backend_attach()), NULL when no
+ * frontend is attached.
+ */
 DeviceState *gpio_backend_get_device(GpioBackend *s);
-/* The frontend's view of @line's irq, for query-gpio */
+
+/**
+ * gpio_backend_irq_state: the frontend's view of a line's interrupt
+ * @s: the backend
+ * @line: the line
+ * @info: its query-gpio entry, whose irq members are filled in
+ */
 void gpio_backend_irq_state(GpioBackend *s, unsigned line,
                             GpioLineInfo *info);
+
+/**
+ * gpio_backend_set_input: the host sets an input level (gpio-set)
+ * @s: the backend
+ * @line: the line
+ * @level: the level
+ * @errp: pointer to a NULL-initialized error object
+ *
+ * Returns: true on success, false with @errp set if the backend's lines
+ * cannot be set from the monitor or @line is out of range.
+ */
 bool gpio_backend_set_input(GpioBackend *s, unsigned line, bool level,
                             Error **errp);
-/* gpio-set with the line by number or name (HMP's gpio_set) */
+
+/**
+ * gpio_set_line: gpio-set with the line given by number or name
+ * @id: as gpio-set's @id
+ * @line: as gpio_backend_parse_line()'s @arg
+ * @value: the level
+ * @errp: pointer to a NULL-initialized error object
+ *
+ * For HMP's gpio_set.
+ */
 void gpio_set_line(const char *id, const char *line, bool value, Error **errp);
 
 #endif
