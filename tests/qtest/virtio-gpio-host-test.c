@@ -24,7 +24,7 @@
 #include "libqos/qgraph.h"
 #include "libqos/virtio-gpio.h"
 #include "standard-headers/linux/virtio_gpio.h"
-#include "virtio-gpio-cases.h"
+#include "virtio-gpio-utils.h"
 
 #define HOST_TIMEOUT_US (30 * 1000 * 1000)
 

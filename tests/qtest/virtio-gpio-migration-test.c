@@ -22,7 +22,7 @@
 #include "standard-headers/linux/virtio_config.h"
 #include "standard-headers/linux/virtio_mmio.h"
 #include "standard-headers/linux/virtio_ring.h"
-#include "virtio-gpio-cases.h"
+#include "virtio-gpio-utils.h"
 
 #define MIGRATION_TIMEOUT_US (60 * G_USEC_PER_SEC)
 /* The eventq's size: VIRTQUEUE_MAX_SIZE, the element arrays' size too */
