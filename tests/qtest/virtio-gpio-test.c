@@ -40,6 +40,38 @@ static void vgpio_run_case(void *obj, void *data, QGuestAllocator *alloc)
     c->fn(&t);
 }
 
+/*
+ * Set up the virtio-gpio-pci hot-plugged at PCI_SLOT_HP as a driver would:
+ * @t gets its device and queues
+ */
+static QVirtioPCIDevice *vgpio_hp_setup(QPCIBus *bus, QGuestAllocator *alloc,
+                                        VGpio *t)
+{
+    QVirtioPCIDevice *hp = virtio_pci_new(bus, &(QPCIAddress) {
+                                              .devfn = QPCI_DEVFN(PCI_SLOT_HP,
+                                                                  0) });
+
+    g_assert_nonnull(hp);
+    g_assert_cmpuint(hp->vdev.device_type, ==, VIRTIO_ID_GPIO);
+    qvirtio_pci_device_enable(hp);
+    t->vdev = &hp->vdev;
+    qvirtio_start_device(t->vdev);
+    qvirtio_set_features(t->vdev, qvirtio_get_features(t->vdev));
+    t->reqq = qvirtqueue_setup(t->vdev, alloc, 0);
+    t->evtq = qvirtqueue_setup(t->vdev, alloc, 1);
+    qvirtio_set_driver_ok(t->vdev);
+    return hp;
+}
+
+static void vgpio_hp_teardown(QVirtioPCIDevice *hp, VGpio *t,
+                              QGuestAllocator *alloc)
+{
+    qvirtqueue_cleanup(t->vdev->bus, t->reqq, alloc);
+    qvirtqueue_cleanup(t->vdev->bus, t->evtq, alloc);
+    qvirtio_pci_destructor(&hp->obj);
+    g_free(hp);
+}
+
 /* QEMU's resident memory in KiB */
 static long vgpio_rss_kib(QTestState *qts)
 {
@@ -87,17 +119,7 @@ static void vgpio_hotplug(void *obj, void *data, QGuestAllocator *alloc)
         g_assert_false(vgpio_line_bool(&t, 5, "irq-latched"));
         g_assert_false(vgpio_line_bool(&t, 6, "output-value"));
 
-        hp = virtio_pci_new(bus, &(QPCIAddress) {
-                                .devfn = QPCI_DEVFN(PCI_SLOT_HP, 0) });
-        g_assert_nonnull(hp);
-        g_assert_cmpuint(hp->vdev.device_type, ==, VIRTIO_ID_GPIO);
-        qvirtio_pci_device_enable(hp);
-        t.vdev = &hp->vdev;
-        qvirtio_start_device(t.vdev);
-        qvirtio_set_features(t.vdev, qvirtio_get_features(t.vdev));
-        t.reqq = qvirtqueue_setup(t.vdev, alloc, 0);
-        t.evtq = qvirtqueue_setup(t.vdev, alloc, 1);
-        qvirtio_set_driver_ok(t.vdev);
+        hp = vgpio_hp_setup(bus, alloc, &t);
 
         vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 6, 1);
         vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 6,
@@ -109,10 +131,7 @@ static void vgpio_hotplug(void *obj, void *data, QGuestAllocator *alloc)
         vgpio_gpio_set(&t, "hpbe", 5, !vgpio_line_bool(&t, 5, "input"));
         g_assert_true(vgpio_line_bool(&t, 5, "irq-latched"));
 
-        qvirtqueue_cleanup(t.vdev->bus, t.reqq, alloc);
-        qvirtqueue_cleanup(t.vdev->bus, t.evtq, alloc);
-        qvirtio_pci_destructor(&hp->obj);
-        g_free(hp);
+        vgpio_hp_teardown(hp, &t, alloc);
         qpci_unplug_acpi_device_test(qts, "gpio1", PCI_SLOT_HP);
         /*
          * Part of an unplugged device is freed after an RCU grace period;
@@ -451,16 +470,7 @@ static void vgpio_ioeventfd(void *obj, void *data, QGuestAllocator *alloc)
     qtest_qmp_device_add(qts, "virtio-gpio-pci", "gpio1",
                          "{'addr': %s, 'ioeventfd': true}",
                          stringify(PCI_SLOT_HP));
-    hp = virtio_pci_new(bus, &(QPCIAddress) {
-                            .devfn = QPCI_DEVFN(PCI_SLOT_HP, 0) });
-    g_assert_nonnull(hp);
-    qvirtio_pci_device_enable(hp);
-    t.vdev = &hp->vdev;
-    qvirtio_start_device(t.vdev);
-    qvirtio_set_features(t.vdev, qvirtio_get_features(t.vdev));
-    t.reqq = qvirtqueue_setup(t.vdev, alloc, 0);
-    t.evtq = qvirtqueue_setup(t.vdev, alloc, 1);
-    qvirtio_set_driver_ok(t.vdev);
+    hp = vgpio_hp_setup(bus, alloc, &t);
 
     vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 2, 1);
     vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 2,
@@ -470,10 +480,7 @@ static void vgpio_ioeventfd(void *obj, void *data, QGuestAllocator *alloc)
     vgpio_gpio_set(&t, "gpio1", 0, true);
     g_assert_cmpuint(vgpio_irq_wait(&t, 0), ==, VIRTIO_GPIO_IRQ_STATUS_VALID);
 
-    qvirtqueue_cleanup(t.vdev->bus, t.reqq, alloc);
-    qvirtqueue_cleanup(t.vdev->bus, t.evtq, alloc);
-    qvirtio_pci_destructor(&hp->obj);
-    g_free(hp);
+    vgpio_hp_teardown(hp, &t, alloc);
     qpci_unplug_acpi_device_test(qts, "gpio1", PCI_SLOT_HP);
 }
 
