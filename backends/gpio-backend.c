@@ -15,9 +15,9 @@
 #include "qapi/qapi-events-gpio.h"
 #include "qom/object_interfaces.h"
 #include "hw/qdev-core.h"
-#include "migration/qemu-file-types.h"
 #include "migration/vmstate.h"
 #include "system/gpio-backend.h"
+#include "system/qtest.h"
 #include "trace.h"
 
 /* The owner's id or QOM path, for events and the monitor */
@@ -67,11 +67,18 @@ void gpio_backend_irq_state(GpioBackend *s, unsigned line,
     }
 }
 
-static void gpio_backend_line_init(GpioLine *l)
+/* A line as it is when the backend opens and after a reset */
+static const GpioLineConfig gpio_line_config_initial = {
+    .dir = GPIO_DIRECTION_IN,
+    .output_value = false,
+    .irq_type = GPIO_IRQ_TYPE_NONE,
+};
+
+static bool gpio_line_config_equal(const GpioLineConfig *a,
+                                   const GpioLineConfig *b)
 {
-    l->dir = GPIO_DIRECTION_IN;
-    l->value = false;
-    l->irq_type = GPIO_IRQ_TYPE_NONE;
+    return a->dir == b->dir && a->output_value == b->output_value &&
+           a->irq_type == b->irq_type;
 }
 
 static bool gpio_backend_parse_one(const char *item, unsigned max,
@@ -203,6 +210,12 @@ static bool gpio_backend_set_access(GpioBackend *s, strList *list,
     return true;
 }
 
+/* The clock the monitor throttles events by (monitor_get_event_clock()) */
+static QEMUClockType gpio_backend_event_clock(void)
+{
+    return qtest_enabled() ? QEMU_CLOCK_VIRTUAL : QEMU_CLOCK_REALTIME;
+}
+
 static void gpio_backend_send_changed(GpioBackend *s, unsigned line)
 {
     g_autofree char *id = gpio_backend_id(s);
@@ -210,45 +223,67 @@ static void gpio_backend_send_changed(GpioBackend *s, unsigned line)
     GpioLine *l = &s->lines[line];
 
     qapi_event_send_gpio_line_changed(id, dev ? dev->id : NULL, line, l->name,
-                                      l->dir, l->value);
-    s->event_next[line] = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
-                          GPIO_EVENT_INTERVAL_NS;
+                                      l->config.dir, l->config.output_value);
+    s->event_count++;
 }
 
-/* Send the changes held back whose interval is over */
+/* Whether the current interval has room for one more event */
+static bool gpio_backend_event_room(GpioBackend *s)
+{
+    int64_t now = qemu_clock_get_ns(gpio_backend_event_clock());
+
+    if (now >= s->event_window) {
+        s->event_window = now + GPIO_EVENT_INTERVAL_NS;
+        s->event_count = 0;
+    }
+    return s->event_count < GPIO_EVENT_BURST;
+}
+
+/* A new interval: send the changes held back, as many as it has room for */
 static void gpio_backend_event_timer(void *opaque)
 {
     GpioBackend *s = opaque;
-    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
-    int64_t next = INT64_MAX;
     unsigned long line;
 
-    for (line = find_first_bit(s->event_held, s->ngpio); line < s->ngpio;
-         line = find_next_bit(s->event_held, s->ngpio, line + 1)) {
-        if (s->event_next[line] <= now) {
-            clear_bit(line, s->event_held);
-            gpio_backend_send_changed(s, line);
-        } else {
-            next = MIN(next, s->event_next[line]);
+    while (gpio_backend_event_room(s)) {
+        /* in line order, from where the last interval stopped */
+        line = find_next_bit(s->event_held, s->ngpio, s->event_cursor);
+        if (line >= s->ngpio) {
+            line = find_first_bit(s->event_held, s->ngpio);
+            if (line >= s->ngpio) {
+                return;
+            }
         }
+        clear_bit(line, s->event_held);
+        s->event_cursor = line + 1;
+        gpio_backend_send_changed(s, line);
     }
-    if (next != INT64_MAX) {
-        timer_mod(s->event_timer, next);
-    }
+    timer_mod(s->event_timer, s->event_window);
 }
 
-/* Tell the monitor about a change of the guest's: rate-limited per line */
+/*
+ * Tell the monitor about a change of the guest's.  The monitor throttles
+ * each line; this bounds the backend's total, so that a guest cycling
+ * through thousands of lines cannot flood the monitor either.  A change
+ * held back goes out with the line's state when it is sent.
+ */
 static void gpio_backend_emit_changed(GpioBackend *s, unsigned line)
 {
     if (test_bit(line, s->event_held)) {
-        return;                 /* the timer sends the state it will have */
+        return;
     }
-    if (qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) >= s->event_next[line]) {
+    if (!(s->event_timer && timer_pending(s->event_timer)) &&
+        gpio_backend_event_room(s)) {
         gpio_backend_send_changed(s, line);
         return;
     }
+    if (!s->event_timer) {
+        /* now: the monitor's clock is known once the accelerator is */
+        s->event_timer = timer_new_ns(gpio_backend_event_clock(),
+                                      gpio_backend_event_timer, s);
+    }
     set_bit(line, s->event_held);
-    timer_mod_anticipate(s->event_timer, s->event_next[line]);
+    timer_mod_anticipate(s->event_timer, s->event_window);
 }
 
 /* Send what is held back now, e.g. before the device goes away */
@@ -261,7 +296,9 @@ static void gpio_backend_flush_events(GpioBackend *s)
         clear_bit(line, s->event_held);
         gpio_backend_send_changed(s, line);
     }
-    timer_del(s->event_timer);
+    if (s->event_timer) {
+        timer_del(s->event_timer);
+    }
 }
 
 bool gpio_backend_set_lines(GpioBackend *s, unsigned ngpio, Error **errp)
@@ -298,10 +335,8 @@ bool gpio_backend_set_lines(GpioBackend *s, unsigned ngpio, Error **errp)
 
     s->ngpio = ngpio;
     s->lines = g_new0(GpioLine, ngpio);
-    s->event_next = g_new0(int64_t, ngpio);
+    s->mig_lines = g_new0(GpioLineMig, ngpio);
     s->event_held = bitmap_new(ngpio);
-    s->event_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, gpio_backend_event_timer,
-                                  s);
     /* a peer may name the line of every edge: look names up in O(1) */
     s->line_names = g_hash_table_new(g_str_hash, g_str_equal);
     for (i = 0, n = s->names; i < ngpio; i++) {
@@ -314,7 +349,7 @@ bool gpio_backend_set_lines(GpioBackend *s, unsigned ngpio, Error **errp)
             g_hash_table_insert(s->line_names, s->lines[i].name,
                                 GUINT_TO_POINTER(i));
         }
-        gpio_backend_line_init(&s->lines[i]);
+        s->lines[i].config = gpio_line_config_initial;
     }
     return gpio_backend_set_access(s, s->input_only,
                                    GPIO_LINE_ACCESS_INPUT_ONLY, errp) &&
@@ -362,74 +397,63 @@ void gpio_backend_detach(GpioBackend *s)
 
 /* Apply a new configuration of @line, undo it if the outside refuses */
 static int gpio_backend_update(GpioBackend *s, unsigned line,
-                               const GpioLine *new)
+                               const GpioLineConfig *new)
 {
     GpioBackendClass *k = GPIO_BACKEND_GET_CLASS(s);
-    GpioLine old = s->lines[line];
-    int ret = 0;
+    GpioLine *l = &s->lines[line];
+    GpioLineConfig old = l->config;
+    int ret;
 
-    s->lines[line] = *new;
+    l->config = *new;
     if (k->line_config) {
         ret = k->line_config(s, line, &old);
         if (ret < 0) {
-            s->lines[line] = old;
+            l->config = old;
             trace_gpio_backend_config_failed(s, line, ret);
             return ret;
         }
     }
-    if (old.dir != new->dir ||
-        (new->dir == GPIO_DIRECTION_OUT && old.value != new->value)) {
+    if (old.dir != new->dir || (new->dir == GPIO_DIRECTION_OUT &&
+                                old.output_value != new->output_value)) {
         gpio_backend_emit_changed(s, line);
     }
-    return ret;
+    return 0;
 }
 
-int gpio_backend_set_direction(GpioBackend *s, unsigned line,
-                               GpioDirection dir)
+int gpio_backend_configure(GpioBackend *s, unsigned line,
+                           const GpioLineConfig *cfg)
 {
-    GpioLine l = s->lines[line];
+    GpioLine *l = &s->lines[line];
+    GpioLineConfig new = *cfg;
 
-    trace_gpio_backend_set_direction(s, line, dir);
-    if (l.access == GPIO_LINE_ACCESS_READ_ONLY) {
+    trace_gpio_backend_configure(s, line, new.dir, new.output_value,
+                                 new.irq_type);
+    if (new.dir == GPIO_DIRECTION_NONE) {
+        /* The spec: a released line forgets its value and its trigger */
+        new.output_value = false;
+        new.irq_type = GPIO_IRQ_TYPE_NONE;
+    }
+    if (new.dir == GPIO_DIRECTION_OUT && new.irq_type != GPIO_IRQ_TYPE_NONE) {
+        return -EINVAL;
+    }
+    switch (l->access) {
+    case GPIO_LINE_ACCESS_READ_ONLY:
         /* releasing the line, or asking for what it is, changes nothing */
-        return dir == GPIO_DIRECTION_NONE || dir == l.dir ? 0 : -EPERM;
+        return new.dir == GPIO_DIRECTION_NONE ||
+               gpio_line_config_equal(&new, &l->config) ? 0 : -EPERM;
+    case GPIO_LINE_ACCESS_INPUT_ONLY:
+        if (new.dir == GPIO_DIRECTION_OUT ||
+            new.output_value != l->config.output_value) {
+            return -EPERM;
+        }
+        break;
+    default:
+        break;
     }
-    if (l.access == GPIO_LINE_ACCESS_INPUT_ONLY &&
-        dir == GPIO_DIRECTION_OUT) {
-        return -EPERM;
+    if (gpio_line_config_equal(&new, &l->config)) {
+        return 0;
     }
-    l.dir = dir;
-    if (dir == GPIO_DIRECTION_NONE) {
-        /* The spec: forget everything about the line */
-        l.value = false;
-        l.irq_type = GPIO_IRQ_TYPE_NONE;
-    }
-    return gpio_backend_update(s, line, &l);
-}
-
-int gpio_backend_set_value(GpioBackend *s, unsigned line, bool value)
-{
-    GpioLine l = s->lines[line];
-
-    trace_gpio_backend_set_value(s, line, value);
-    if (l.access != GPIO_LINE_ACCESS_READ_WRITE) {
-        return -EPERM;
-    }
-    l.value = value;
-    return gpio_backend_update(s, line, &l);
-}
-
-int gpio_backend_set_irq_type(GpioBackend *s, unsigned line,
-                              GpioIrqType type)
-{
-    GpioLine l = s->lines[line];
-
-    trace_gpio_backend_set_irq_type(s, line, type);
-    if (l.access == GPIO_LINE_ACCESS_READ_ONLY) {
-        return type == GPIO_IRQ_TYPE_NONE ? 0 : -EPERM;
-    }
-    l.irq_type = type;
-    return gpio_backend_update(s, line, &l);
+    return gpio_backend_update(s, line, &new);
 }
 
 int gpio_backend_get_value(GpioBackend *s, unsigned line, bool *value)
@@ -437,15 +461,15 @@ int gpio_backend_get_value(GpioBackend *s, unsigned line, bool *value)
     GpioBackendClass *k = GPIO_BACKEND_GET_CLASS(s);
     GpioLine *l = &s->lines[line];
 
-    if (l->dir == GPIO_DIRECTION_OUT &&
+    if (l->config.dir == GPIO_DIRECTION_OUT &&
         l->access != GPIO_LINE_ACCESS_READ_ONLY) {
-        *value = l->value;
+        *value = l->config.output_value;
         return 0;
     }
     if (k->get_input) {
         return k->get_input(s, line, value);
     }
-    *value = l->input;
+    *value = l->input_level;
     return 0;
 }
 
@@ -454,134 +478,132 @@ void gpio_backend_reset(GpioBackend *s)
     unsigned i;
 
     for (i = 0; i < s->ngpio; i++) {
-        GpioLine l = s->lines[i];
+        GpioLine *l = &s->lines[i];
 
-        if (l.access == GPIO_LINE_ACCESS_READ_ONLY) {
-            continue;           /* the guest changed nothing */
-        }
-        gpio_backend_line_init(&l);
-        if (l.dir != s->lines[i].dir || l.value != s->lines[i].value ||
-            l.irq_type != s->lines[i].irq_type) {
-            gpio_backend_update(s, i, &l);
+        /* the guest changed nothing on a read-only line */
+        if (l->access != GPIO_LINE_ACCESS_READ_ONLY &&
+            !gpio_line_config_equal(&l->config, &gpio_line_config_initial)) {
+            gpio_backend_update(s, i, &gpio_line_config_initial);
         }
     }
 }
 
-void gpio_backend_input_changed(GpioBackend *s, unsigned line, bool level)
+void gpio_backend_set_input_level(GpioBackend *s, unsigned line, bool level)
 {
-    trace_gpio_backend_input_changed(s, line, level);
-    if (s->fe && s->lines[line].dir != GPIO_DIRECTION_OUT) {
+    GpioLine *l = &s->lines[line];
+
+    if (l->input_level == level) {
+        return;
+    }
+    trace_gpio_backend_input_level(s, line, level);
+    l->input_level = level;
+    if (s->fe && l->config.dir != GPIO_DIRECTION_OUT) {
         s->fe->input_changed(s->fe_opaque, line,
                              level ? GPIO_EDGE_RISING : GPIO_EDGE_FALLING);
     }
 }
 
-bool gpio_backend_set_input(GpioBackend *s, unsigned line, bool level,
-                            Error **errp)
-{
-    GpioBackendClass *k = GPIO_BACKEND_GET_CLASS(s);
-    bool changed;
-
-    if (!k->host_settable) {
-        g_autofree char *id = gpio_backend_id(s);
-
-        error_setg(errp, "the lines of gpio backend '%s' (%s) cannot be set "
-                   "from the monitor", id, object_get_typename(OBJECT(s)));
-        return false;
-    }
-    if (line >= s->ngpio) {
-        error_setg(errp, "line %u is out of range (the backend has %u lines)",
-                   line, s->ngpio);
-        return false;
-    }
-    changed = s->lines[line].input != level;
-    s->lines[line].input = level;
-    if (changed) {
-        gpio_backend_input_changed(s, line, level);
-    }
-    return true;
-}
-
 /*
- * Migration: the number of lines, then per line its direction, value,
- * input level and irq trigger, one byte each.  The destination must have
- * the same number of lines and the same access policy; it keeps its own
- * state for read-only lines, which the guest cannot have changed.
+ * Migration: the number of lines, then per line its direction, output
+ * value, input level and irq trigger, one byte each, through a copy of
+ * the lines in s->mig_lines.  The destination must have the same number
+ * of lines and the same access policy; it keeps its own state for
+ * read-only lines, which the guest cannot have changed.
  */
-static int gpio_backend_get_lines(QEMUFile *f, void *pv, size_t size,
-                                  const VMStateField *field)
+static int gpio_backend_pre_save(void *opaque)
 {
-    GpioBackend *s = pv;
-    g_autofree char *id = gpio_backend_id(s);
-    uint16_t ngpio = qemu_get_be16(f);
+    GpioBackend *s = opaque;
     unsigned i;
 
-    if (ngpio != s->ngpio) {
-        error_report("gpio backend '%s' has %u lines, the migration stream "
-                     "%u", id, s->ngpio, ngpio);
-        return -EINVAL;
-    }
-    for (i = 0; i < ngpio; i++) {
-        GpioLine *l = &s->lines[i];
-        uint8_t dir = qemu_get_byte(f);
-        uint8_t value = qemu_get_byte(f);
-        uint8_t input = qemu_get_byte(f);
-        uint8_t irq_type = qemu_get_byte(f);
-
-        if (dir >= GPIO_DIRECTION__MAX || value > 1 || input > 1 ||
-            irq_type >= GPIO_IRQ_TYPE__MAX) {
-            error_report("gpio backend '%s': bad state of line %u in the "
-                         "migration stream", id, i);
-            return -EINVAL;
-        }
-        if (l->access == GPIO_LINE_ACCESS_INPUT_ONLY &&
-            dir == GPIO_DIRECTION_OUT) {
-            error_report("gpio backend '%s': line %u is input-only here but "
-                         "an output in the migration stream", id, i);
-            return -EINVAL;
-        }
-        l->input = input;
-        if (l->access != GPIO_LINE_ACCESS_READ_ONLY) {
-            l->dir = dir;
-            l->value = value;
-            l->irq_type = irq_type;
-        }
-    }
-    return qemu_file_get_error(f);
-}
-
-static int gpio_backend_put_lines(QEMUFile *f, void *pv, size_t size,
-                                  const VMStateField *field, JSONWriter *vmdesc)
-{
-    GpioBackend *s = pv;
-    unsigned i;
-
-    qemu_put_be16(f, s->ngpio);
+    s->mig_ngpio = s->ngpio;
     for (i = 0; i < s->ngpio; i++) {
-        qemu_put_byte(f, s->lines[i].dir);
-        qemu_put_byte(f, s->lines[i].value);
-        qemu_put_byte(f, s->lines[i].input);
-        qemu_put_byte(f, s->lines[i].irq_type);
+        s->mig_lines[i] = (GpioLineMig) {
+            .dir = s->lines[i].config.dir,
+            .output_value = s->lines[i].config.output_value,
+            .input_level = s->lines[i].input_level,
+            .irq_type = s->lines[i].config.irq_type,
+        };
     }
     return 0;
 }
 
-static const VMStateInfo vmstate_info_gpio_lines = {
-    .name = "gpio-lines",
-    .get = gpio_backend_get_lines,
-    .put = gpio_backend_put_lines,
+static bool gpio_backend_ngpio_valid(void *opaque, int version_id)
+{
+    GpioBackend *s = opaque;
+
+    if (s->mig_ngpio != s->ngpio) {
+        g_autofree char *id = gpio_backend_id(s);
+
+        error_report("gpio backend '%s' has %u lines, the migration stream "
+                     "%u", id, s->ngpio, s->mig_ngpio);
+        return false;
+    }
+    return true;
+}
+
+/* Check every line first: a refused stream leaves the lines as they were */
+static int gpio_backend_lines_post_load(void *opaque, int version_id)
+{
+    GpioBackend *s = opaque;
+    g_autofree char *id = gpio_backend_id(s);
+    unsigned i;
+
+    for (i = 0; i < s->ngpio; i++) {
+        GpioLineMig *m = &s->mig_lines[i];
+
+        if (m->dir >= GPIO_DIRECTION__MAX || m->output_value > 1 ||
+            m->input_level > 1 || m->irq_type >= GPIO_IRQ_TYPE__MAX) {
+            error_report("gpio backend '%s': bad state of line %u in the "
+                         "migration stream", id, i);
+            return -EINVAL;
+        }
+        if (s->lines[i].access == GPIO_LINE_ACCESS_INPUT_ONLY &&
+            m->dir == GPIO_DIRECTION_OUT) {
+            error_report("gpio backend '%s': line %u is input-only here but "
+                         "an output in the migration stream", id, i);
+            return -EINVAL;
+        }
+    }
+    for (i = 0; i < s->ngpio; i++) {
+        GpioLineMig *m = &s->mig_lines[i];
+        GpioLine *l = &s->lines[i];
+
+        l->input_level = m->input_level;
+        if (l->access != GPIO_LINE_ACCESS_READ_ONLY) {
+            l->config = (GpioLineConfig) {
+                .dir = m->dir,
+                .output_value = m->output_value,
+                .irq_type = m->irq_type,
+            };
+        }
+    }
+    return 0;
+}
+
+static const VMStateDescription vmstate_gpio_line = {
+    .name = "gpio-line",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT8(dir, GpioLineMig),
+        VMSTATE_UINT8(output_value, GpioLineMig),
+        VMSTATE_UINT8(input_level, GpioLineMig),
+        VMSTATE_UINT8(irq_type, GpioLineMig),
+        VMSTATE_END_OF_LIST()
+    },
 };
 
 const VMStateDescription vmstate_gpio_backend = {
     .name = "gpio-backend",
     .version_id = 1,
     .minimum_version_id = 1,
+    .pre_save = gpio_backend_pre_save,
+    .post_load = gpio_backend_lines_post_load,
     .fields = (const VMStateField[]) {
-        {
-            .name = "lines",
-            .info = &vmstate_info_gpio_lines,
-            .flags = VMS_SINGLE,
-        },
+        VMSTATE_UINT16(mig_ngpio, GpioBackend),
+        VMSTATE_VALIDATE("ngpio", gpio_backend_ngpio_valid),
+        VMSTATE_STRUCT_VARRAY_POINTER_UINT16(mig_lines, GpioBackend, ngpio,
+                                             vmstate_gpio_line, GpioLineMig),
         VMSTATE_END_OF_LIST()
     },
 };
@@ -630,16 +652,20 @@ void gpio_backend_class_add_list(ObjectClass *oc, const char *name,
     object_class_property_set_description(oc, name, desc);
 }
 
+/* The "ngpio" property; @opaque is the field's offset */
 static void gpio_backend_get_ngpio(Object *obj, Visitor *v, const char *name,
                                    void *opaque, Error **errp)
 {
-    visit_type_uint16(v, name, &GPIO_BACKEND(obj)->ngpio_prop, errp);
+    uint16_t *field = (void *)obj + (uintptr_t)opaque;
+
+    visit_type_uint16(v, name, field, errp);
 }
 
 static void gpio_backend_set_ngpio(Object *obj, Visitor *v, const char *name,
                                    void *opaque, Error **errp)
 {
     GpioBackend *s = GPIO_BACKEND(obj);
+    uint16_t *field = (void *)obj + (uintptr_t)opaque;
     uint16_t value;
 
     if (s->opened) {
@@ -655,16 +681,18 @@ static void gpio_backend_set_ngpio(Object *obj, Visitor *v, const char *name,
                    GPIO_BACKEND_MAX_LINES);
         return;
     }
-    s->ngpio_prop = value;
+    *field = value;
 }
 
-void gpio_backend_class_add_ngpio(ObjectClass *oc)
+void gpio_backend_class_add_ngpio(ObjectClass *oc, size_t offset)
 {
     object_class_property_add(oc, "ngpio", "uint16",
                               gpio_backend_get_ngpio, gpio_backend_set_ngpio,
-                              NULL, NULL);
+                              NULL, (void *)(uintptr_t)offset);
     object_class_property_set_description(oc, "ngpio",
-                                          "Number of lines (default 8)");
+                                          "Number of lines (default "
+                                          stringify(GPIO_BACKEND_DEFAULT_NGPIO)
+                                          ")");
 }
 
 static bool gpio_backend_get_opened(Object *obj, Error **errp)
@@ -690,11 +718,6 @@ static bool gpio_backend_can_be_deleted(UserCreatable *uc)
     return !GPIO_BACKEND(uc)->fe_dev;
 }
 
-static void gpio_backend_init(Object *obj)
-{
-    GPIO_BACKEND(obj)->ngpio_prop = 8;
-}
-
 static void gpio_backend_finalize(Object *obj)
 {
     GpioBackend *s = GPIO_BACKEND(obj);
@@ -713,7 +736,7 @@ static void gpio_backend_finalize(Object *obj)
     if (s->event_timer) {
         timer_free(s->event_timer);
     }
-    g_free(s->event_next);
+    g_free(s->mig_lines);
     g_free(s->event_held);
     qapi_free_strList(s->names);
     qapi_free_strList(s->input_only);
@@ -743,7 +766,6 @@ static const TypeInfo gpio_backend_info = {
     .name = TYPE_GPIO_BACKEND,
     .parent = TYPE_OBJECT,
     .instance_size = sizeof(GpioBackend),
-    .instance_init = gpio_backend_init,
     .instance_finalize = gpio_backend_finalize,
     .class_size = sizeof(GpioBackendClass),
     .class_init = gpio_backend_class_init,

@@ -38,6 +38,8 @@ OBJECT_DECLARE_SIMPLE_TYPE(GpioChardev, GPIO_CHARDEV)
 struct GpioChardev {
     GpioBackend parent;
 
+    uint16_t ngpio;             /* "ngpio" property */
+
     CharBackend chr;
     char *chr_name;
     bool connected;
@@ -84,8 +86,9 @@ static void gpio_chardev_line(GpioChardev *s, unsigned line)
     GpioLine *l = &s->parent.lines[line];
 
     gpio_chardev_printf(s, "LINE %u dir=%s value=%d input=%d irq=%s name=%s\n",
-                        line, GpioDirection_str(l->dir), l->value, l->input,
-                        GpioIrqType_str(l->irq_type), l->name ?: "");
+                        line, GpioDirection_str(l->config.dir),
+                        l->config.output_value, l->input_level,
+                        GpioIrqType_str(l->config.irq_type), l->name ?: "");
 }
 
 static void gpio_chardev_dump(GpioChardev *s, const char *head)
@@ -200,7 +203,6 @@ static bool gpio_chardev_parse_line(GpioChardev *s, const char *arg,
 
 static void gpio_chardev_cmd_set(GpioChardev *s, char **argv, int argc)
 {
-    GpioLine *l;
     unsigned line;
     bool level;
 
@@ -216,11 +218,7 @@ static void gpio_chardev_cmd_set(GpioChardev *s, char **argv, int argc)
         return;
     }
     level = argv[2][0] == '1';
-    l = &s->parent.lines[line];
-    if (l->input != level) {
-        l->input = level;
-        gpio_backend_input_changed(&s->parent, line, level);
-    }
+    gpio_backend_set_input_level(&s->parent, line, level);
     gpio_chardev_printf(s, "OK\n");
 }
 
@@ -412,20 +410,20 @@ static void gpio_chardev_event_cb(void *opaque, QEMUChrEvent event)
 }
 
 static int gpio_chardev_line_config(GpioBackend *b, unsigned line,
-                                    const GpioLine *old)
+                                    const GpioLineConfig *old)
 {
     GpioChardev *s = GPIO_CHARDEV(b);
-    GpioLine *l = &b->lines[line];
+    GpioLineConfig *c = &b->lines[line].config;
 
-    if (l->dir != old->dir) {
-        gpio_chardev_event(s, "DIR %u %s\n", line, GpioDirection_str(l->dir));
+    if (c->dir != old->dir) {
+        gpio_chardev_event(s, "DIR %u %s\n", line, GpioDirection_str(c->dir));
     }
-    if (l->value != old->value) {
-        gpio_chardev_event(s, "VALUE %u %d\n", line, l->value);
+    if (c->output_value != old->output_value) {
+        gpio_chardev_event(s, "VALUE %u %d\n", line, c->output_value);
     }
-    if (l->irq_type != old->irq_type) {
+    if (c->irq_type != old->irq_type) {
         gpio_chardev_event(s, "IRQ %u %s\n", line,
-                           GpioIrqType_str(l->irq_type));
+                           GpioIrqType_str(c->irq_type));
     }
     return 0;
 }
@@ -457,7 +455,7 @@ static bool gpio_chardev_open(GpioBackend *b, Error **errp)
         error_setg(errp, "Chardev '%s' not found", s->chr_name);
         return false;
     }
-    if (!gpio_backend_set_lines(b, b->ngpio_prop, errp) ||
+    if (!gpio_backend_set_lines(b, s->ngpio, errp) ||
         !qemu_chr_fe_init(&s->chr, chr, errp)) {
         return false;
     }
@@ -493,6 +491,7 @@ static void gpio_chardev_init(Object *obj)
 {
     GpioChardev *s = GPIO_CHARDEV(obj);
 
+    s->ngpio = GPIO_BACKEND_DEFAULT_NGPIO;
     s->out = g_string_new(NULL);
     s->cmd_bad_byte = -1;
 }
@@ -514,7 +513,7 @@ static void gpio_chardev_class_init(ObjectClass *oc, void *data)
     k->open = gpio_chardev_open;
     k->line_config = gpio_chardev_line_config;
     k->post_load = gpio_chardev_post_load;
-    gpio_backend_class_add_ngpio(oc);
+    gpio_backend_class_add_ngpio(oc, offsetof(GpioChardev, ngpio));
     object_class_property_add_str(oc, "chardev", gpio_chardev_get_chardev,
                                   gpio_chardev_set_chardev);
     object_class_property_set_description(oc, "chardev",

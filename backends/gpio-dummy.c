@@ -14,9 +14,22 @@
 #include "qom/object.h"
 #include "system/gpio-backend.h"
 
+OBJECT_DECLARE_SIMPLE_TYPE(GpioDummy, GPIO_DUMMY)
+
+struct GpioDummy {
+    GpioBackend parent;
+
+    uint16_t ngpio;             /* "ngpio" property */
+};
+
 static bool gpio_dummy_open(GpioBackend *b, Error **errp)
 {
-    return gpio_backend_set_lines(b, b->ngpio_prop, errp);
+    return gpio_backend_set_lines(b, GPIO_DUMMY(b)->ngpio, errp);
+}
+
+static void gpio_dummy_init(Object *obj)
+{
+    GPIO_DUMMY(obj)->ngpio = GPIO_BACKEND_DEFAULT_NGPIO;
 }
 
 static void gpio_dummy_class_init(ObjectClass *oc, void *data)
@@ -25,13 +38,14 @@ static void gpio_dummy_class_init(ObjectClass *oc, void *data)
 
     k->open = gpio_dummy_open;
     k->host_settable = true;
-    gpio_backend_class_add_ngpio(oc);
+    gpio_backend_class_add_ngpio(oc, offsetof(GpioDummy, ngpio));
 }
 
 static const TypeInfo gpio_dummy_info = {
     .name = TYPE_GPIO_DUMMY,
     .parent = TYPE_GPIO_BACKEND,
-    .instance_size = sizeof(GpioBackend),
+    .instance_size = sizeof(GpioDummy),
+    .instance_init = gpio_dummy_init,
     .class_init = gpio_dummy_class_init,
 };
 

@@ -146,15 +146,16 @@ static struct gpiod_line_settings *gpio_host_settings(GpioHost *s,
     if (l->access == GPIO_LINE_ACCESS_READ_ONLY) {
         /* never change a read-only line: take it as it is */
         gpiod_line_settings_set_direction(ls, GPIOD_LINE_DIRECTION_AS_IS);
-    } else if (l->dir == GPIO_DIRECTION_OUT) {
+    } else if (l->config.dir == GPIO_DIRECTION_OUT) {
         /* always with a direction: Linux 6.10+ ignores changes without */
         gpiod_line_settings_set_direction(ls, GPIOD_LINE_DIRECTION_OUTPUT);
-        gpiod_line_settings_set_output_value(ls, l->value ?
+        gpiod_line_settings_set_output_value(ls, l->config.output_value ?
                                              GPIOD_LINE_VALUE_ACTIVE :
                                              GPIOD_LINE_VALUE_INACTIVE);
     } else {
         gpiod_line_settings_set_direction(ls, GPIOD_LINE_DIRECTION_INPUT);
-        gpiod_line_settings_set_edge_detection(ls, edges[l->irq_type]);
+        gpiod_line_settings_set_edge_detection(ls,
+                                               edges[l->config.irq_type]);
     }
     return ls;
 }
@@ -213,45 +214,14 @@ static void gpio_host_read_events(void *opaque)
         if (line < 0) {
             continue;
         }
-        s->parent.lines[line].input = level;
-        gpio_backend_input_changed(&s->parent, line, level);
-    }
-}
-
-static int gpio_host_line_config(GpioBackend *b, unsigned line,
-                                 const GpioLine *old)
-{
-    GpioHost *s = GPIO_HOST(b);
-    GpioLine *l = &b->lines[line];
-    struct gpiod_line_config *lc;
-    int ret;
-
-    if (l->dir == old->dir && l->irq_type == old->irq_type &&
-        (l->dir != GPIO_DIRECTION_OUT || l->value == old->value)) {
         /*
-         * Nothing the host sees has changed: the value of a line that is
-         * not an output is only kept for when it becomes one.  On a chip
-         * behind a slow bus every call below is a transfer.
+         * An edge says the line was at the other level just before, even
+         * if the chip only reports the edges of one kind (an edge-rising
+         * trigger) or dropped events: the backend sees both changes.
          */
-        return 0;
+        gpio_backend_set_input_level(&s->parent, line, !level);
+        gpio_backend_set_input_level(&s->parent, line, level);
     }
-    if (l->dir == GPIO_DIRECTION_OUT && old->dir == GPIO_DIRECTION_OUT &&
-        l->irq_type == old->irq_type) {
-        ret = gpiod_line_request_set_value(s->req, s->offsets[line],
-                                           l->value ?
-                                           GPIOD_LINE_VALUE_ACTIVE :
-                                           GPIOD_LINE_VALUE_INACTIVE);
-    } else {
-        lc = gpio_host_config(s);
-        ret = lc ? gpiod_line_request_reconfigure_lines(s->req, lc) : -1;
-        gpiod_line_config_free(lc);
-    }
-    if (ret < 0) {
-        ret = -errno;
-        trace_gpio_host_error(s, s->offsets[line], -ret);
-        return ret;
-    }
-    return 0;
 }
 
 static int gpio_host_get_input(GpioBackend *b, unsigned line, bool *level)
@@ -265,7 +235,43 @@ static int gpio_host_get_input(GpioBackend *b, unsigned line, bool *level)
         return -errno;
     }
     *level = v == GPIOD_LINE_VALUE_ACTIVE;
-    b->lines[line].input = *level;
+    return 0;
+}
+
+static int gpio_host_line_config(GpioBackend *b, unsigned line,
+                                 const GpioLineConfig *old)
+{
+    GpioHost *s = GPIO_HOST(b);
+    GpioLineConfig *l = &b->lines[line].config;
+    struct gpiod_line_config *lc;
+    int ret;
+
+    if (l->dir == old->dir && l->irq_type == old->irq_type &&
+        (l->dir != GPIO_DIRECTION_OUT ||
+         l->output_value == old->output_value)) {
+        /*
+         * Nothing the host sees has changed: the value of a line that is
+         * not an output is only kept for when it becomes one.  On a chip
+         * behind a slow bus every call below is a transfer.
+         */
+        return 0;
+    }
+    if (l->dir == GPIO_DIRECTION_OUT && old->dir == GPIO_DIRECTION_OUT &&
+        l->irq_type == old->irq_type) {
+        ret = gpiod_line_request_set_value(s->req, s->offsets[line],
+                                           l->output_value ?
+                                           GPIOD_LINE_VALUE_ACTIVE :
+                                           GPIOD_LINE_VALUE_INACTIVE);
+    } else {
+        lc = gpio_host_config(s);
+        ret = lc ? gpiod_line_request_reconfigure_lines(s->req, lc) : -1;
+        gpiod_line_config_free(lc);
+    }
+    if (ret < 0) {
+        ret = -errno;
+        trace_gpio_host_error(s, s->offsets[line], -ret);
+        return ret;
+    }
     return 0;
 }
 
@@ -289,14 +295,11 @@ static bool gpio_host_post_load(GpioBackend *b, Error **errp)
         return false;
     }
     for (i = 0; i < b->ngpio; i++) {
-        bool was = b->lines[i].input, level;
+        bool level;
 
-        if (b->lines[i].dir == GPIO_DIRECTION_OUT ||
-            gpio_host_get_input(b, i, &level) < 0) {
-            continue;
-        }
-        if (level != was) {
-            gpio_backend_input_changed(b, i, level);
+        if (b->lines[i].config.dir != GPIO_DIRECTION_OUT &&
+            gpio_host_get_input(b, i, &level) == 0) {
+            gpio_backend_set_input_level(b, i, level);
         }
     }
     return true;
@@ -350,7 +353,7 @@ static void gpio_host_read_only_state(GpioHost *s)
         info = gpiod_chip_get_line_info(s->chip, s->offsets[i]);
         if (info && gpiod_line_info_get_direction(info) ==
             GPIOD_LINE_DIRECTION_OUTPUT) {
-            l->dir = GPIO_DIRECTION_OUT;
+            l->config.dir = GPIO_DIRECTION_OUT;
         }
         gpiod_line_info_free(info);
     }

@@ -56,7 +56,7 @@ static bool gpio_backend_find_line(GpioBackend *s, bool has_line,
         return false;
     }
     if (has_line) {
-        /* gpio_backend_set_input() checks the range */
+        /* gpio_set_input() checks the range */
         *out = line;
         return true;
     }
@@ -69,6 +69,25 @@ static bool gpio_backend_find_line(GpioBackend *s, bool has_line,
     return true;
 }
 
+/* The host sets the input level of a simulated line */
+static void gpio_set_input(GpioBackend *s, unsigned line, bool level,
+                           Error **errp)
+{
+    if (!GPIO_BACKEND_GET_CLASS(s)->host_settable) {
+        g_autofree char *id = gpio_backend_id(s);
+
+        error_setg(errp, "the lines of gpio backend '%s' (%s) cannot be set "
+                   "from the monitor", id, object_get_typename(OBJECT(s)));
+        return;
+    }
+    if (line >= s->ngpio) {
+        error_setg(errp, "line %u is out of range (the backend has %u lines)",
+                   line, s->ngpio);
+        return;
+    }
+    gpio_backend_set_input_level(s, line, level);
+}
+
 void qmp_gpio_set(const char *id, bool has_line, uint16_t line,
                   const char *name, bool value, Error **errp)
 {
@@ -76,7 +95,7 @@ void qmp_gpio_set(const char *id, bool has_line, uint16_t line,
     unsigned i;
 
     if (s && gpio_backend_find_line(s, has_line, line, name, &i, errp)) {
-        gpio_backend_set_input(s, i, value, errp);
+        gpio_set_input(s, i, value, errp);
     }
 }
 
@@ -86,7 +105,7 @@ void gpio_set_line(const char *id, const char *line, bool value, Error **errp)
     int i = s ? gpio_backend_parse_line(s, line, errp) : -1;
 
     if (i >= 0) {
-        gpio_backend_set_input(s, i, value, errp);
+        gpio_set_input(s, i, value, errp);
     }
 }
 
@@ -99,11 +118,11 @@ static GpioLineInfo *gpio_line_info(GpioBackend *s, unsigned line)
     gpio_backend_get_value(s, line, &value);
     info->line = line;
     info->name = g_strdup(l->name);
-    info->direction = l->dir;
+    info->direction = l->config.dir;
     info->value = value;
-    info->output_value = l->value;
-    info->input = l->input;
-    info->irq_type = l->irq_type;
+    info->output_value = l->config.output_value;
+    info->input = l->input_level;
+    info->irq_type = l->config.irq_type;
     info->access = l->access;
     gpio_backend_irq_state(s, line, info);
     return info;

@@ -82,7 +82,7 @@ static bool virtio_gpio_is_level(GpioIrqType type)
 
 static bool virtio_gpio_level_active(VirtIOGPIO *s, unsigned line)
 {
-    GpioIrqType type = s->backend->lines[line].irq_type;
+    GpioIrqType type = s->backend->lines[line].config.irq_type;
     bool value;
 
     if (!virtio_gpio_is_level(type) ||
@@ -162,7 +162,7 @@ static void virtio_gpio_input_changed(void *opaque, unsigned line, int edge)
 {
     VirtIOGPIO *s = opaque;
     VirtIOGPIOIrq *irq = &s->irq[line];
-    GpioIrqType type = s->backend->lines[line].irq_type;
+    GpioIrqType type = s->backend->lines[line].config.irq_type;
 
     if (virtio_gpio_irq_edges(type) & edge) {
         trace_virtio_gpio_irq_edge(s, line, edge, !irq->elem);
@@ -192,50 +192,31 @@ static const GpioBackendFrontend virtio_gpio_frontend = {
     .irq_state = virtio_gpio_irq_state,
 };
 
-static uint8_t virtio_gpio_set_irq_type(VirtIOGPIO *s, unsigned line,
-                                        uint32_t value)
+/*
+ * Configure @line as the guest asks (the backend applies the rules of a
+ * line), then follow its interrupt: a trigger switched off gives the
+ * buffer back and forgets a latched edge, a new trigger forgets an edge
+ * latched for the old one, and a level trigger may be active at once.
+ */
+static uint8_t virtio_gpio_configure(VirtIOGPIO *s, unsigned line,
+                                     const GpioLineConfig *cfg)
 {
-    VirtIODevice *vdev = VIRTIO_DEVICE(s);
     GpioLine *l = &s->backend->lines[line];
-    GpioIrqType type, old = l->irq_type;
+    GpioIrqType old = l->config.irq_type;
 
-    if (!virtio_vdev_has_feature(vdev, VIRTIO_GPIO_F_IRQ) ||
-        !virtio_gpio_irq_type_from_virtio(value, &type) ||
-        (type != GPIO_IRQ_TYPE_NONE && l->dir == GPIO_DIRECTION_OUT) ||
-        gpio_backend_set_irq_type(s->backend, line, type) < 0) {
+    if (gpio_backend_configure(s->backend, line, cfg) < 0) {
         return VIRTIO_GPIO_STATUS_ERR;
     }
-    if (type == GPIO_IRQ_TYPE_NONE) {
-        virtio_gpio_irq_disable(s, line);
-    } else if (type != old) {
-        s->irq[line].latched = false;
+    if (l->config.irq_type == old) {
+        return VIRTIO_GPIO_STATUS_OK;
     }
-    /* A new level trigger may be active already */
+    if (l->config.irq_type == GPIO_IRQ_TYPE_NONE) {
+        virtio_gpio_irq_disable(s, line);
+        return VIRTIO_GPIO_STATUS_OK;
+    }
+    s->irq[line].latched = false;
     if (virtio_gpio_irq_check(s, line)) {
-        virtio_notify(vdev, s->event_vq);
-    }
-    return VIRTIO_GPIO_STATUS_OK;
-}
-
-static uint8_t virtio_gpio_set_direction(VirtIOGPIO *s, unsigned line,
-                                         uint32_t value)
-{
-    static const GpioDirection dirs[] = {
-        [VIRTIO_GPIO_DIRECTION_NONE] = GPIO_DIRECTION_NONE,
-        [VIRTIO_GPIO_DIRECTION_OUT] = GPIO_DIRECTION_OUT,
-        [VIRTIO_GPIO_DIRECTION_IN] = GPIO_DIRECTION_IN,
-    };
-
-    if (value >= ARRAY_SIZE(dirs) ||
-        (value == VIRTIO_GPIO_DIRECTION_OUT &&
-         s->backend->lines[line].irq_type != GPIO_IRQ_TYPE_NONE)) {
-        return VIRTIO_GPIO_STATUS_ERR;
-    }
-    if (gpio_backend_set_direction(s->backend, line, dirs[value]) < 0) {
-        return VIRTIO_GPIO_STATUS_ERR;
-    }
-    if (value == VIRTIO_GPIO_DIRECTION_NONE) {
-        virtio_gpio_irq_disable(s, line);
+        virtio_notify(VIRTIO_DEVICE(s), s->event_vq);
     }
     return VIRTIO_GPIO_STATUS_OK;
 }
@@ -249,18 +230,29 @@ static uint8_t virtio_gpio_do_request(VirtIOGPIO *s, uint16_t type,
         [GPIO_DIRECTION_OUT] = VIRTIO_GPIO_DIRECTION_OUT,
         [GPIO_DIRECTION_IN] = VIRTIO_GPIO_DIRECTION_IN,
     };
+    static const GpioDirection dir_from_virtio[] = {
+        [VIRTIO_GPIO_DIRECTION_NONE] = GPIO_DIRECTION_NONE,
+        [VIRTIO_GPIO_DIRECTION_OUT] = GPIO_DIRECTION_OUT,
+        [VIRTIO_GPIO_DIRECTION_IN] = GPIO_DIRECTION_IN,
+    };
     GpioBackend *b = s->backend;
+    GpioLineConfig cfg;
     bool level;
 
     if (line >= b->ngpio) {
         return VIRTIO_GPIO_STATUS_ERR;
     }
+    cfg = b->lines[line].config;
     switch (type) {
     case VIRTIO_GPIO_MSG_GET_DIRECTION:
-        *rvalue = dir_to_virtio[b->lines[line].dir];
+        *rvalue = dir_to_virtio[cfg.dir];
         return VIRTIO_GPIO_STATUS_OK;
     case VIRTIO_GPIO_MSG_SET_DIRECTION:
-        return virtio_gpio_set_direction(s, line, value);
+        if (value >= ARRAY_SIZE(dir_from_virtio)) {
+            return VIRTIO_GPIO_STATUS_ERR;
+        }
+        cfg.dir = dir_from_virtio[value];
+        return virtio_gpio_configure(s, line, &cfg);
     case VIRTIO_GPIO_MSG_GET_VALUE:
         if (gpio_backend_get_value(b, line, &level) < 0) {
             return VIRTIO_GPIO_STATUS_ERR;
@@ -268,12 +260,17 @@ static uint8_t virtio_gpio_do_request(VirtIOGPIO *s, uint16_t type,
         *rvalue = level;
         return VIRTIO_GPIO_STATUS_OK;
     case VIRTIO_GPIO_MSG_SET_VALUE:
-        if (value > 1 || gpio_backend_set_value(b, line, value) < 0) {
+        if (value > 1) {
             return VIRTIO_GPIO_STATUS_ERR;
         }
-        return VIRTIO_GPIO_STATUS_OK;
+        cfg.output_value = value;
+        return virtio_gpio_configure(s, line, &cfg);
     case VIRTIO_GPIO_MSG_IRQ_TYPE:
-        return virtio_gpio_set_irq_type(s, line, value);
+        if (!virtio_vdev_has_feature(VIRTIO_DEVICE(s), VIRTIO_GPIO_F_IRQ) ||
+            !virtio_gpio_irq_type_from_virtio(value, &cfg.irq_type)) {
+            return VIRTIO_GPIO_STATUS_ERR;
+        }
+        return virtio_gpio_configure(s, line, &cfg);
     default:
         return VIRTIO_GPIO_STATUS_ERR;
     }
@@ -361,7 +358,7 @@ static void virtio_gpio_handle_event(VirtIODevice *vdev, VirtQueue *vq)
         }
         line = le16_to_cpu(req.gpio);
         if (line < s->backend->ngpio && !s->irq[line].elem &&
-            s->backend->lines[line].irq_type != GPIO_IRQ_TYPE_NONE) {
+            s->backend->lines[line].config.irq_type != GPIO_IRQ_TYPE_NONE) {
             trace_virtio_gpio_irq_unmask(s, line);
             s->irq[line].elem = elem;
             pushed |= virtio_gpio_irq_check(s, line);
@@ -610,6 +607,9 @@ static int virtio_gpio_get_irqs(QEMUFile *f, void *pv, size_t size,
 {
     VirtIOGPIO *s = pv;
     VirtIODevice *vdev = VIRTIO_DEVICE(s);
+    int queue_size = s->event_vq ? virtio_queue_get_num(vdev,
+                                       virtio_get_queue_index(s->event_vq))
+                                 : 0;
     unsigned i, queued = 0;
 
     for (i = 0; i < s->backend->ngpio; i++) {
@@ -627,16 +627,14 @@ static int virtio_gpio_get_irqs(QEMUFile *f, void *pv, size_t size,
             return -EINVAL;
         }
         if ((flags & VIRTIO_GPIO_MIG_QUEUED) &&
-            s->backend->lines[i].irq_type == GPIO_IRQ_TYPE_NONE) {
+            s->backend->lines[i].config.irq_type == GPIO_IRQ_TYPE_NONE) {
             error_report("virtio-gpio: line %u has an eventq buffer but no "
                          "irq in the migration stream", i);
             return -EINVAL;
         }
-        if ((flags & VIRTIO_GPIO_MIG_QUEUED) &&
-            ++queued > virtio_queue_get_num(vdev, 1)) {
+        if ((flags & VIRTIO_GPIO_MIG_QUEUED) && ++queued > queue_size) {
             error_report("virtio-gpio: the migration stream has more eventq "
-                         "buffers than the eventq holds (%d)",
-                         virtio_queue_get_num(vdev, 1));
+                         "buffers than the eventq holds (%d)", queue_size);
             return -EINVAL;
         }
         /*

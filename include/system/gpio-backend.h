@@ -27,27 +27,38 @@ OBJECT_DECLARE_TYPE(GpioBackend, GpioBackendClass, GPIO_BACKEND)
 #define TYPE_GPIO_CHARDEV "gpio-chardev"
 
 #define GPIO_BACKEND_MAX_LINES 65535
+#define GPIO_BACKEND_DEFAULT_NGPIO 8
 
 /*
- * GPIO_LINE_CHANGED is sent at most once per line in this much time of
- * the VM's clock: a guest toggling a line cannot flood the monitor.
- * The first change after a quiet interval is sent at once; later ones
- * in the interval merge into one event with the state at its end.
+ * The monitor sends GPIO_LINE_CHANGED at most once per line in 100 ms
+ * (monitor/monitor.c); a backend sends at most GPIO_EVENT_BURST of them
+ * in GPIO_EVENT_INTERVAL_NS, whatever its number of lines, and holds the
+ * others back until the next interval.  Either way the last state of
+ * every line reaches the client.
  */
 #define GPIO_EVENT_INTERVAL_NS (100 * SCALE_MS)
+#define GPIO_EVENT_BURST 64
 
 /* Edges a line reports to its frontend (bit mask) */
 #define GPIO_EDGE_RISING  (1 << 0)
 #define GPIO_EDGE_FALLING (1 << 1)
 #define GPIO_EDGE_BOTH    (GPIO_EDGE_RISING | GPIO_EDGE_FALLING)
 
+/* What the guest configures on a line, with gpio_backend_configure() */
+typedef struct GpioLineConfig {
+    GpioDirection dir;
+    bool output_value;      /* driven while dir == out, kept otherwise */
+    GpioIrqType irq_type;   /* interrupt trigger; none on an output */
+} GpioLineConfig;
+
 typedef struct GpioLine {
+    /* Fixed when the backend opens */
     char *name;             /* NULL when the line has no name */
-    GpioDirection dir;      /* as the guest configured it */
-    bool value;             /* value the guest set; driven while dir == out */
-    bool input;             /* external level an input line reads */
-    GpioIrqType irq_type;   /* irq trigger the guest enabled */
     GpioLineAccess access;  /* what the guest may change */
+    /* The guest's: changed by gpio_backend_configure() only */
+    GpioLineConfig config;
+    /* The level outside: changed by gpio_backend_set_input_level() only */
+    bool input_level;
 } GpioLine;
 
 /*
@@ -61,6 +72,14 @@ typedef struct GpioBackendFrontend {
     void (*irq_state)(void *opaque, unsigned line, GpioLineInfo *info);
 } GpioBackendFrontend;
 
+/* A line in the migration stream */
+typedef struct GpioLineMig {
+    uint8_t dir;
+    uint8_t output_value;
+    uint8_t input_level;
+    uint8_t irq_type;
+} GpioLineMig;
+
 struct GpioBackendClass {
     ObjectClass parent_class;
 
@@ -72,13 +91,19 @@ struct GpioBackendClass {
     bool (*open)(GpioBackend *s, Error **errp);
 
     /*
-     * Apply the guest's new configuration of @line (s->lines[line]) to
-     * the outside; @old is the previous configuration.  Optional.
-     * Return 0, or a negative errno and the change is undone.
+     * Apply the guest's new configuration of @line (s->lines[line].config,
+     * which gpio_backend_configure() has checked) to the outside; @old is
+     * the previous one.  Optional.  Return 0, or a negative errno and the
+     * change is undone.
      */
-    int (*line_config)(GpioBackend *s, unsigned line, const GpioLine *old);
+    int (*line_config)(GpioBackend *s, unsigned line,
+                       const GpioLineConfig *old);
 
-    /* Read the level of an input @line.  Optional: default lines[].input */
+    /*
+     * Read the level of an input @line outside, changing no state.
+     * Optional: by default lines[].input_level.  Return 0 or a negative
+     * errno.
+     */
     int (*get_input)(GpioBackend *s, unsigned line, bool *level);
 
     /*
@@ -105,12 +130,15 @@ struct GpioBackend {
     strList *names;         /* "names" property: line names, in order */
     strList *input_only;    /* "input-only" property: lines */
     strList *read_only;     /* "read-only" property: lines */
-    uint16_t ngpio_prop;    /* "ngpio" property, for the backends with one */
 
     /*< private >*/
+    uint16_t mig_ngpio;         /* the lines, as the migration stream has */
+    GpioLineMig *mig_lines;     /* them */
     GHashTable *line_names;     /* name -> line number */
     QEMUTimer *event_timer;     /* sends the GPIO_LINE_CHANGED held back */
-    int64_t *event_next;        /* per line: when the next may be sent */
+    int64_t event_window;       /* when the current interval ends */
+    unsigned event_count;       /* events sent in the current interval */
+    unsigned event_cursor;      /* the line the next held one is after */
     unsigned long *event_held;  /* lines with a change held back */
     const GpioBackendFrontend *fe;
     void *fe_opaque;
@@ -183,11 +211,14 @@ GArray *gpio_backend_parse_lines(strList *list, unsigned max,
 /**
  * gpio_backend_class_add_ngpio: add the "ngpio" property
  * @oc: the class of a backend whose user chooses the number of lines
+ * @offset: where its uint16_t is in the instance
  *
- * The property (default 8) is stored in s->ngpio_prop; the open hook
- * passes it to gpio_backend_set_lines().
+ * The property can be set, 1 to GPIO_BACKEND_MAX_LINES, until the
+ * backend is opened.  The subclass's instance_init sets the default
+ * (GPIO_BACKEND_DEFAULT_NGPIO), its open hook passes the value to
+ * gpio_backend_set_lines().
  */
-void gpio_backend_class_add_ngpio(ObjectClass *oc);
+void gpio_backend_class_add_ngpio(ObjectClass *oc, size_t offset);
 
 /**
  * gpio_backend_class_add_list: add a "str list" property
@@ -202,15 +233,18 @@ void gpio_backend_class_add_list(ObjectClass *oc, const char *name,
                                  size_t offset, const char *desc);
 
 /**
- * gpio_backend_input_changed: report a change of an input level
+ * gpio_backend_set_input_level: the level of a line outside QEMU
  * @s: the backend
- * @line: the line
- * @level: its new level
+ * @line: the line, below s->ngpio
+ * @level: its level now
  *
- * For subclasses: the level of @line changed outside QEMU (the subclass
- * has updated s->lines[@line].input); the frontend hears of the edge.
+ * The one way to change s->lines[@line].input_level: the subclass calls
+ * it when it learns the level (an edge event of a host chip, a message
+ * of its peer), the monitor when the host sets a simulated input.  If
+ * the level changed and the line is not an output, the frontend hears
+ * of the edge.
  */
-void gpio_backend_input_changed(GpioBackend *s, unsigned line, bool level);
+void gpio_backend_set_input_level(GpioBackend *s, unsigned line, bool level);
 
 /* For the frontend */
 
@@ -258,35 +292,37 @@ void gpio_backend_detach(GpioBackend *s);
  * gpio_backend_reset: return every line to its initial state
  * @s: the backend
  *
- * Inputs, value 0, no interrupt; the external input levels are kept.
+ * Inputs, output value 0, no interrupt; the input levels are kept.
  */
 void gpio_backend_reset(GpioBackend *s);
 
 /**
- * gpio_backend_set_direction: the guest sets a line's direction
+ * gpio_backend_configure: the guest configures a line
  * @s: the backend
  * @line: the line, below s->ngpio
- * @dir: the direction; GPIO_DIRECTION_NONE also clears the value and
- *     the interrupt type
+ * @cfg: the configuration the guest asks for
  *
- * Returns: 0, -EPERM if the line's access forbids it (a read-only line
- * keeps its direction, an input-only line cannot be an output), or the
- * negative errno with which the outside refused it (the line is then
- * unchanged).
- */
-int gpio_backend_set_direction(GpioBackend *s, unsigned line,
-                               GpioDirection dir);
-
-/**
- * gpio_backend_set_value: the guest sets a line's output value
- * @s: the backend
- * @line: the line, below s->ngpio
- * @value: the value, driven while the line is an output
+ * Every rule of a line's configuration is applied here, for every
+ * frontend:
  *
- * Returns: 0, -EPERM if the line is input-only or read-only, or the
- * negative errno with which the outside refused it.
+ * - direction none releases the line: its output value and interrupt
+ *   trigger are cleared as well;
+ * - an output has no interrupt trigger, so a line cannot become an
+ *   output while it has one, nor get one while it is an output;
+ * - the line's access: an input-only line cannot become an output or
+ *   take an output value, the guest changes nothing on a read-only line
+ *   (releasing it, or asking for what it has, succeeds and changes
+ *   nothing).
+ *
+ * The outside (the subclass's line_config hook) then applies it; the
+ * monitor hears of a change of direction or of a driven value.
+ *
+ * Returns: 0, -EINVAL for an output with an interrupt trigger, -EPERM if
+ * the line's access forbids the change, or the negative errno with which
+ * the outside refused it.  On failure the line is unchanged.
  */
-int gpio_backend_set_value(GpioBackend *s, unsigned line, bool value);
+int gpio_backend_configure(GpioBackend *s, unsigned line,
+                           const GpioLineConfig *cfg);
 
 /**
  * gpio_backend_get_value: the level a line reads
@@ -297,18 +333,6 @@ int gpio_backend_set_value(GpioBackend *s, unsigned line, bool value);
  * Returns: 0, or the negative errno of the outside's failure to read it.
  */
 int gpio_backend_get_value(GpioBackend *s, unsigned line, bool *value);
-
-/**
- * gpio_backend_set_irq_type: the guest sets a line's interrupt trigger
- * @s: the backend
- * @line: the line, below s->ngpio
- * @type: the trigger
- *
- * Returns: 0, -EPERM for a trigger on a read-only line, or the negative
- * errno with which the outside refused it.
- */
-int gpio_backend_set_irq_type(GpioBackend *s, unsigned line,
-                              GpioIrqType type);
 
 /* For the monitor */
 
@@ -363,19 +387,6 @@ DeviceState *gpio_backend_get_device(GpioBackend *s);
  */
 void gpio_backend_irq_state(GpioBackend *s, unsigned line,
                             GpioLineInfo *info);
-
-/**
- * gpio_backend_set_input: the host sets an input level (gpio-set)
- * @s: the backend
- * @line: the line
- * @level: the level
- * @errp: pointer to a NULL-initialized error object
- *
- * Returns: true on success, false with @errp set if the backend's lines
- * cannot be set from the monitor or @line is out of range.
- */
-bool gpio_backend_set_input(GpioBackend *s, unsigned line, bool level,
-                            Error **errp);
 
 /**
  * gpio_set_line: gpio-set with the line given by number or name

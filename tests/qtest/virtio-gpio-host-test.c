@@ -399,11 +399,11 @@ static void test_access(void *obj, void *data, QGuestAllocator *alloc)
     vgpio_sim_pull(3, true);
     vgpio_req_err(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 2,
                   VIRTIO_GPIO_DIRECTION_OUT);
-    vgpio_req_err(&t, VIRTIO_GPIO_MSG_SET_VALUE, 2, 0);
+    vgpio_req_err(&t, VIRTIO_GPIO_MSG_SET_VALUE, 2, 1);
     g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_VALUE, 2), ==, 1);
     vgpio_req_err(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 3,
                   VIRTIO_GPIO_DIRECTION_OUT);
-    vgpio_req_err(&t, VIRTIO_GPIO_MSG_SET_VALUE, 3, 0);
+    vgpio_req_err(&t, VIRTIO_GPIO_MSG_SET_VALUE, 3, 1);
     vgpio_req_err(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 3,
                   VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH);
     vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 3,

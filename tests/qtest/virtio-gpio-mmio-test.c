@@ -182,6 +182,84 @@ static void test_driver_ok(void)
     qtest_quit(qts);
 }
 
+#define BOUND_LINES 200
+
+/*
+ * The GPIO_LINE_CHANGED events the monitor has sent so far: how many,
+ * and the last direction and value of each line
+ */
+static unsigned line_events(QTestState *qts, int *dir_out, int *value)
+{
+    unsigned n = 0;
+    QDict *ev;
+
+    qobject_unref(qtest_qmp(qts, "{'execute': 'query-status'}"));
+    while ((ev = qtest_qmp_event_ref(qts, "GPIO_LINE_CHANGED"))) {
+        QDict *data = qdict_get_qdict(ev, "data");
+        int64_t line = qdict_get_int(data, "line");
+
+        g_assert_cmpint(line, <, BOUND_LINES);
+        dir_out[line] = !strcmp(qdict_get_str(data, "direction"), "out");
+        value[line] = qdict_get_bool(data, "value");
+        qobject_unref(ev);
+        n++;
+    }
+    return n;
+}
+
+/*
+ * A guest changing many lines at once: the backend sends at most
+ * VGPIO_EVENT_BURST events per interval, holds the rest back, and the
+ * last state of every line reaches the client.
+ */
+static void test_event_bound(void)
+{
+    QTestState *qts = vgpio_mmio_start(
+        "-object gpio-dummy,id=gpiobe0,ngpio=" stringify(BOUND_LINES) " "
+        "-device virtio-gpio-device,id=g,gpio=gpiobe0");
+    int dir_out[BOUND_LINES], value[BOUND_LINES];
+    VGpioMMIO m = { 0 };
+    unsigned i, n, total = 0, rounds = 0;
+
+    vgpio_mmio_setup(&m, qts, 0, "g");
+    qtest_clock_step(qts, VGPIO_EVENT_INTERVAL_NS);
+    vgpio_drop_line_changed(&m.t);
+    memset(dir_out, -1, sizeof(dir_out));
+    memset(value, -1, sizeof(value));
+
+    /* every line an output driving 1 */
+    for (i = 0; i < BOUND_LINES; i++) {
+        vgpio_req_ok(&m.t, VIRTIO_GPIO_MSG_SET_VALUE, i, 1);
+        vgpio_req_ok(&m.t, VIRTIO_GPIO_MSG_SET_DIRECTION, i,
+                     VIRTIO_GPIO_DIRECTION_OUT);
+    }
+    /* then lines sent at once and lines held back change again */
+    for (i = 0; i < BOUND_LINES; i += 3) {
+        vgpio_req_ok(&m.t, VIRTIO_GPIO_MSG_SET_VALUE, i, 0);
+    }
+    n = line_events(qts, dir_out, value);
+    g_assert_cmpuint(n, ==, VGPIO_EVENT_BURST);
+    for (i = 0; i < VGPIO_EVENT_BURST; i++) {
+        g_assert_cmpint(dir_out[i], ==, 1);
+    }
+
+    /* each interval at most a burst more, until every line is told */
+    do {
+        total += n;
+        qtest_clock_step(qts, VGPIO_EVENT_INTERVAL_NS);
+        n = line_events(qts, dir_out, value);
+        g_assert_cmpuint(n, <=, VGPIO_EVENT_BURST);
+        g_assert_cmpuint(++rounds, <, 20);
+    } while (n || rounds < 3);
+    g_assert_cmpuint(total, >=, BOUND_LINES);
+    for (i = 0; i < BOUND_LINES; i++) {
+        g_assert_cmpint(dir_out[i], ==, 1);
+        g_assert_cmpint(value[i], ==, i % 3 != 0);
+    }
+    vgpio_mmio_teardown(&m);
+    qtest_quit(qts);
+}
+
 int main(int argc, char **argv)
 {
     const VGpioCase *c;
@@ -204,5 +282,6 @@ int main(int argc, char **argv)
     qtest_add_func("virtio-gpio/microvm/two-devices", test_two_devices);
     qtest_add_func("virtio-gpio/microvm/in-order", test_in_order);
     qtest_add_func("virtio-gpio/microvm/driver-ok", test_driver_ok);
+    qtest_add_func("virtio-gpio/microvm/event-bound", test_event_bound);
     return g_test_run();
 }

@@ -253,7 +253,8 @@ static void vgpio_access(void *obj, void *data, QGuestAllocator *alloc)
         vgpio_req_err(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, i,
                       VIRTIO_GPIO_DIRECTION_OUT);
         vgpio_req_err(&t, VIRTIO_GPIO_MSG_SET_VALUE, i, 1);
-        vgpio_req_err(&t, VIRTIO_GPIO_MSG_SET_VALUE, i, 0);
+        /* (the value it has: nothing changes) */
+        vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, i, 0);
         g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_DIRECTION, i), ==,
                          VIRTIO_GPIO_DIRECTION_IN);
         vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, i,
@@ -279,7 +280,8 @@ static void vgpio_access(void *obj, void *data, QGuestAllocator *alloc)
                  VIRTIO_GPIO_DIRECTION_IN);
     vgpio_req_err(&t, VIRTIO_GPIO_MSG_SET_DIRECTION, 3,
                   VIRTIO_GPIO_DIRECTION_OUT);
-    vgpio_req_err(&t, VIRTIO_GPIO_MSG_SET_VALUE, 3, 0);
+    vgpio_req_err(&t, VIRTIO_GPIO_MSG_SET_VALUE, 3, 1);
+    vgpio_req_ok(&t, VIRTIO_GPIO_MSG_SET_VALUE, 3, 0);
     vgpio_req_err(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 3,
                   VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING);
     vgpio_req_err(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 3,

@@ -26,13 +26,43 @@
 #define VGPIO_DEVICE_OPTS "id=gpio0,gpio=gpiobe0"
 
 /*
- * GPIO_LINE_CHANGED comes at most once per line in this much VM time
- * (GPIO_EVENT_INTERVAL_NS); qtest moves the VM clock by hand.
+ * GPIO_LINE_CHANGED comes at most once per line in this much time, and
+ * at most VGPIO_EVENT_BURST of them per backend (GPIO_EVENT_INTERVAL_NS,
+ * GPIO_EVENT_BURST); under qtest the monitor and the backend measure it
+ * on the VM clock, which the test moves by hand.
  */
 #define VGPIO_EVENT_INTERVAL_NS (100 * 1000 * 1000)
+#define VGPIO_EVENT_BURST 64
 
 /* How long the device may take to answer */
 #define VGPIO_TIMEOUT_US (10 * 1000 * 1000)
+
+/*
+ * Poll until @cond holds, for at most @timeout_us (a test whose device
+ * does not answer fails here instead of hanging): at once, then after
+ * sleeps from 100 us growing to 10 ms
+ */
+#define VGPIO_WAIT_FOR(cond, timeout_us)                                \
+    do {                                                                \
+        gint64 deadline_ = g_get_monotonic_time() + (timeout_us);      \
+        gulong sleep_ = 100;                                            \
+                                                                        \
+        while (!(cond)) {                                               \
+            g_assert(g_get_monotonic_time() < deadline_);              \
+            g_usleep(sleep_);                                           \
+            sleep_ = MIN(sleep_ * 2, 10000);                            \
+        }                                                               \
+    } while (0)
+
+/*
+ * A monitor command that must fail, and how: "%s" in @cmd stands for
+ * the id of the device under test, @desc is the error's description
+ * (NULL: any error)
+ */
+typedef struct VGpioQmpError {
+    const char *cmd;
+    const char *desc;
+} VGpioQmpError;
 
 /* How many times the reset and hot-plug tests go round */
 #define VGPIO_CYCLES 100
