@@ -230,8 +230,14 @@ static void test_query_args(VGpio *t)
         { "{'id': 'gpiobe0', 'count': 0}", "" },
         { "{'id': 'gpiobe0', 'first': 7}", "7" },
     };
+    static const VGpioQmpError bad[] = {
+        { "{'execute': 'query-gpio', 'arguments': "
+          "{'id': 'gpiobe0', 'first': 8}}",
+          "line 8 is out of range (the backend has 8 lines)" },
+        { "{'execute': 'query-gpio', 'arguments': {'id': 'nosuch'}}",
+          "'nosuch' is neither a gpio backend nor a device using one" },
+    };
     unsigned i;
-    QDict *err;
 
     qobject_unref(resp);
     for (i = 0; i < ARRAY_SIZE(ok); i++) {
@@ -255,63 +261,41 @@ static void test_query_args(VGpio *t)
         g_assert_cmpstr(b->str, ==, "2");
         g_assert_cmpstr(c->str, ==, "0");
     }
-    err = vgpio_qmp_error(t->qts, "{'execute': 'query-gpio', 'arguments': "
-                          "{'id': 'gpiobe0', 'first': 8}}");
-    g_assert_cmpstr(qdict_get_str(err, "desc"), ==,
-                    "line 8 is out of range (the backend has 8 lines)");
-    qobject_unref(err);
-    err = vgpio_qmp_error(t->qts, "{'execute': 'query-gpio', 'arguments': "
-                          "{'id': 'nosuch'}}");
-    g_assert_cmpstr(qdict_get_str(err, "desc"), ==,
-                    "'nosuch' is neither a gpio backend nor a device using "
-                    "one");
-    qobject_unref(err);
+    vgpio_qmp_assert_errors(t->qts, t->id, bad, ARRAY_SIZE(bad));
 }
 
 static void test_monitor(VGpio *t)
 {
-    QDict *resp;
+    static const VGpioQmpError bad[] = {
+        { "{'execute': 'gpio-set', 'arguments': "
+          "{'id': 'nosuch', 'line': 0, 'value': true}}",
+          "'nosuch' is neither a gpio backend nor a device using one" },
+        { "{'execute': 'gpio-set', 'arguments': "
+          "{'id': '%s', 'line': 8, 'value': true}}",
+          "line 8 is out of range (the backend has 8 lines)" },
+        { "{'execute': 'gpio-set', 'arguments': "
+          "{'id': '%s', 'line': -1, 'value': true}}",
+          "Parameter 'line' expects uint16_t" },
+        { "{'execute': 'gpio-set', 'arguments': "
+          "{'id': '%s', 'value': true}}",
+          "give either 'line' or 'name'" },
+        { "{'execute': 'gpio-set', 'arguments': "
+          "{'id': '%s', 'line': 0, 'name': 'led', 'value': true}}",
+          "give either 'line' or 'name'" },
+        { "{'execute': 'gpio-set', 'arguments': "
+          "{'id': '%s', 'name': 'nosuch', 'value': true}}",
+          "no line is named 'nosuch'" },
+    };
     char *out;
 
     /* by name, by backend id */
-    resp = qtest_qmp(t->qts, "{'execute': 'gpio-set', 'arguments': "
-                     "{'id': 'gpiobe0', 'name': 'reset', 'value': true}}");
-    g_assert(qdict_haskey(resp, "return"));
-    qobject_unref(resp);
+    qtest_qmp_assert_success(t->qts, "{'execute': 'gpio-set', 'arguments': "
+                             "{'id': 'gpiobe0', 'name': 'reset', "
+                             "'value': true}}");
     g_assert_true(vgpio_line_bool(t, 3, "input"));
     g_assert_cmpuint(vgpio_get(t, VIRTIO_GPIO_MSG_GET_VALUE, 3), ==, 1);
 
-    resp = qtest_qmp(t->qts, "{'execute': 'gpio-set', 'arguments': "
-                     "{'id': 'nosuch', 'line': 0, 'value': true}}");
-    g_assert_cmpstr(qdict_get_str(qdict_get_qdict(resp, "error"), "desc"), ==,
-                    "'nosuch' is neither a gpio backend nor a device using "
-                    "one");
-    qobject_unref(resp);
-    resp = qtest_qmp(t->qts, "{'execute': 'gpio-set', 'arguments': "
-                     "{'id': %s, 'line': 8, 'value': true}}", t->id);
-    g_assert_cmpstr(qdict_get_str(qdict_get_qdict(resp, "error"), "desc"), ==,
-                    "line 8 is out of range (the backend has 8 lines)");
-    qobject_unref(resp);
-    resp = qtest_qmp(t->qts, "{'execute': 'gpio-set', 'arguments': "
-                     "{'id': %s, 'line': -1, 'value': true}}", t->id);
-    g_assert(qdict_haskey(resp, "error"));
-    qobject_unref(resp);
-    resp = qtest_qmp(t->qts, "{'execute': 'gpio-set', 'arguments': "
-                     "{'id': %s, 'value': true}}", t->id);
-    g_assert_cmpstr(qdict_get_str(qdict_get_qdict(resp, "error"), "desc"), ==,
-                    "give either 'line' or 'name'");
-    qobject_unref(resp);
-    resp = qtest_qmp(t->qts, "{'execute': 'gpio-set', 'arguments': "
-                     "{'id': %s, 'line': 0, 'name': 'led', 'value': true}}",
-                     t->id);
-    g_assert_cmpstr(qdict_get_str(qdict_get_qdict(resp, "error"), "desc"), ==,
-                    "give either 'line' or 'name'");
-    qobject_unref(resp);
-    resp = qtest_qmp(t->qts, "{'execute': 'gpio-set', 'arguments': "
-                     "{'id': %s, 'name': 'nosuch', 'value': true}}", t->id);
-    g_assert_cmpstr(qdict_get_str(qdict_get_qdict(resp, "error"), "desc"), ==,
-                    "no line is named 'nosuch'");
-    qobject_unref(resp);
+    vgpio_qmp_assert_errors(t->qts, t->id, bad, ARRAY_SIZE(bad));
 
     /* HMP */
     out = qtest_hmp(t->qts, "gpio_set %s button 1", t->id);
@@ -437,10 +421,7 @@ static void test_irq_level(VGpio *t)
 
 static void vgpio_qmp_ok(VGpio *t, const char *cmd)
 {
-    QDict *resp = qtest_qmp(t->qts, "{'execute': %s}", cmd);
-
-    g_assert(qdict_haskey(resp, "return"));
-    qobject_unref(resp);
+    qtest_qmp_assert_success(t->qts, "{'execute': %s}", cmd);
 }
 
 /* Nothing is delivered while the VM is stopped; edges wait for it */
@@ -638,7 +619,6 @@ typedef struct VGpioDesc {
 static void vgpio_malformed(VGpio *t, QVirtQueue *vq, const VGpioDesc *d,
                             int n)
 {
-    gint64 deadline = g_get_monotonic_time() + VGPIO_TIMEOUT_US;
     uint64_t addr[4];
     uint32_t head = 0;
     QDict *resp;
@@ -664,11 +644,8 @@ static void vgpio_malformed(VGpio *t, QVirtQueue *vq, const VGpioDesc *d,
         }
     }
     qvirtqueue_kick(t->qts, t->vdev, vq, head);
-    while (!(t->vdev->bus->get_status(t->vdev) &
-             VIRTIO_CONFIG_S_NEEDS_RESET)) {
-        g_assert(g_get_monotonic_time() < deadline);
-        g_usleep(1000);
-    }
+    VGPIO_WAIT_FOR(t->vdev->bus->get_status(t->vdev) &
+                   VIRTIO_CONFIG_S_NEEDS_RESET, VGPIO_TIMEOUT_US);
 
     resp = qtest_qmp(t->qts, "{'execute': 'query-status'}");
     g_assert_true(qdict_get_bool(qdict_get_qdict(resp, "return"), "running"));

@@ -460,58 +460,43 @@ static void test_slow_peer(void *obj, void *data, QGuestAllocator *alloc)
 /* Misconfigurations are refused with a clear error */
 static void test_config_errors(void *obj, void *data, QGuestAllocator *alloc)
 {
+    static const VGpioQmpError bad[] = {
+        { "{'execute': 'object-add', 'arguments': "
+          "{'qom-type': 'gpio-chardev', 'id': 'x'}}",
+          "Parameter 'chardev' is missing" },
+        { "{'execute': 'object-add', 'arguments': "
+          "{'qom-type': 'gpio-chardev', 'id': 'x', 'chardev': 'nosuch'}}",
+          "Chardev 'nosuch' not found" },
+        { "{'execute': 'object-add', 'arguments': "
+          "{'qom-type': 'gpio-chardev', 'id': 'x', 'chardev': 'sim'}}",
+          "chardev 'sim' is already in use" },
+        { "{'execute': 'object-add', 'arguments': "
+          "{'qom-type': 'gpio-chardev', 'id': 'x', 'chardev': 'sim', "
+          "'ngpio': 0}}",
+          "property 'ngpio' must be between 1 and 65535" },
+    };
+    static const VGpioQmpError in_use[] = {
+        { "{'execute': 'object-add', 'arguments': "
+          "{'qom-type': 'gpio-chardev', 'id': 'y', 'chardev': 'sim2'}}",
+          "chardev 'sim2' is already in use" },
+    };
     QTestState *qts = global_qtest;
-    QDict *err, *resp;
 
     g_test_queue_destroy(chardev_cleanup, data);
-    err = vgpio_qmp_error(qts, "{'execute': 'object-add', 'arguments': "
-                          "{'qom-type': 'gpio-chardev', 'id': 'x'}}");
-    g_assert_cmpstr(qdict_get_str(err, "desc"), ==,
-                    "Parameter 'chardev' is missing");
-    qobject_unref(err);
-    err = vgpio_qmp_error(qts, "{'execute': 'object-add', 'arguments': "
-                          "{'qom-type': 'gpio-chardev', 'id': 'x', "
-                          "'chardev': 'nosuch'}}");
-    g_assert_cmpstr(qdict_get_str(err, "desc"), ==,
-                    "Chardev 'nosuch' not found");
-    qobject_unref(err);
-    err = vgpio_qmp_error(qts, "{'execute': 'object-add', 'arguments': "
-                          "{'qom-type': 'gpio-chardev', 'id': 'x', "
-                          "'chardev': 'sim'}}");
-    g_assert_cmpstr(qdict_get_str(err, "desc"), ==,
-                    "chardev 'sim' is already in use");
-    qobject_unref(err);
-    err = vgpio_qmp_error(qts, "{'execute': 'object-add', 'arguments': "
-                          "{'qom-type': 'gpio-chardev', 'id': 'x', "
-                          "'chardev': 'sim', 'ngpio': 0}}");
-    g_assert(strstr(qdict_get_str(err, "desc"), "'ngpio' must be between"));
-    qobject_unref(err);
+    vgpio_qmp_assert_errors(qts, "gpio0", bad, ARRAY_SIZE(bad));
 
     /* a second backend on its own chardev, then gone again */
-    resp = qtest_qmp(qts, "{'execute': 'chardev-add', 'arguments': "
-                     "{'id': 'sim2', 'backend': { 'type': 'null', "
-                     "'data': {} } } }");
-    g_assert(qdict_haskey(resp, "return"));
-    qobject_unref(resp);
-    resp = qtest_qmp(qts, "{'execute': 'object-add', 'arguments': "
-                     "{'qom-type': 'gpio-chardev', 'id': 'x', "
-                     "'chardev': 'sim2', 'ngpio': 3}}");
-    g_assert(qdict_haskey(resp, "return"));
-    qobject_unref(resp);
-    err = vgpio_qmp_error(qts, "{'execute': 'object-add', 'arguments': "
-                          "{'qom-type': 'gpio-chardev', 'id': 'y', "
-                          "'chardev': 'sim2'}}");
-    g_assert_cmpstr(qdict_get_str(err, "desc"), ==,
-                    "chardev 'sim2' is already in use");
-    qobject_unref(err);
-    resp = qtest_qmp(qts, "{'execute': 'object-del', 'arguments': "
-                     "{'id': 'x'}}");
-    g_assert(qdict_haskey(resp, "return"));
-    qobject_unref(resp);
-    resp = qtest_qmp(qts, "{'execute': 'chardev-remove', 'arguments': "
-                     "{'id': 'sim2'}}");
-    g_assert(qdict_haskey(resp, "return"));
-    qobject_unref(resp);
+    qtest_qmp_assert_success(qts, "{'execute': 'chardev-add', 'arguments': "
+                             "{'id': 'sim2', 'backend': { 'type': 'null', "
+                             "'data': {} } } }");
+    qtest_qmp_assert_success(qts, "{'execute': 'object-add', 'arguments': "
+                             "{'qom-type': 'gpio-chardev', 'id': 'x', "
+                             "'chardev': 'sim2', 'ngpio': 3}}");
+    vgpio_qmp_assert_errors(qts, "gpio0", in_use, ARRAY_SIZE(in_use));
+    qtest_qmp_assert_success(qts, "{'execute': 'object-del', 'arguments': "
+                             "{'id': 'x'}}");
+    qtest_qmp_assert_success(qts, "{'execute': 'chardev-remove', "
+                             "'arguments': {'id': 'sim2'}}");
 }
 
 static void register_virtio_gpio_chardev_test(void)

@@ -75,12 +75,7 @@ static bool line_is(unsigned offset, const char *what)
 static void wait_line_bool(VGpio *t, unsigned line, const char *key,
                            bool value)
 {
-    gint64 deadline = g_get_monotonic_time() + HOST_TIMEOUT_US;
-
-    while (vgpio_line_bool(t, line, key) != value) {
-        g_assert(g_get_monotonic_time() < deadline);
-        g_usleep(1000);
-    }
+    VGPIO_WAIT_FOR(vgpio_line_bool(t, line, key) == value, HOST_TIMEOUT_US);
 }
 
 static void test_lines(void *obj, void *data, QGuestAllocator *alloc)
@@ -284,12 +279,7 @@ static unsigned reconfigured(const char *log)
 
 static void wait_reconfigured(const char *log, unsigned n)
 {
-    gint64 deadline = g_get_monotonic_time() + HOST_TIMEOUT_US;
-
-    while (reconfigured(log) < n) {
-        g_assert(g_get_monotonic_time() < deadline);
-        g_usleep(10 * 1000);
-    }
+    VGPIO_WAIT_FOR(reconfigured(log) >= n, HOST_TIMEOUT_US);
     g_assert_cmpuint(reconfigured(log), ==, n);
 }
 
@@ -417,10 +407,12 @@ static void test_access(void *obj, void *data, QGuestAllocator *alloc)
 
 static void object_add_error(const char *args, const char *error)
 {
-    QDict *err = vgpio_qmp_error(global_qtest, "{'execute': 'object-add', "
-                                 "'arguments': {'qom-type': 'gpio-host', "
-                                 "'id': 'x', 'chip': %s, 'lines': [%s]}}",
-                                 host_chip(), args);
+    QDict *err = qtest_qmp_assert_failure_ref(global_qtest,
+                                              "{'execute': 'object-add', "
+                                              "'arguments': {'qom-type': "
+                                              "'gpio-host', 'id': 'x', "
+                                              "'chip': %s, 'lines': [%s]}}",
+                                              host_chip(), args);
 
     g_assert_cmpstr(qdict_get_str(err, "desc"), ==, error);
     qobject_unref(err);
@@ -431,7 +423,6 @@ static void test_errors(void *obj, void *data, QGuestAllocator *alloc)
 {
     VGpio t;
     g_autofree char *range = NULL, *busy = NULL, *name = NULL;
-    QDict *resp;
 
     if (!host_start(&t, obj, alloc)) {
         return;
@@ -448,27 +439,21 @@ static void test_errors(void *obj, void *data, QGuestAllocator *alloc)
                            "'qemu:gpiobe0'", host_chip());
     object_add_error("4,2", busy);
     /* a free line is fine, and its own consumer label shows */
-    resp = qtest_qmp(global_qtest, "{'execute': 'object-add', 'arguments': "
-                     "{'qom-type': 'gpio-host', 'id': 'x', 'chip': %s, "
-                     "'lines': ['reset', '7'], 'consumer': 'second'}}",
-                     host_chip());
-    g_assert(qdict_haskey(resp, "return"));
-    qobject_unref(resp);
+    qtest_qmp_assert_success(global_qtest, "{'execute': 'object-add', 'arguments': "
+                             "{'qom-type': 'gpio-host', 'id': 'x', 'chip': %s, "
+                             "'lines': ['reset', '7'], 'consumer': 'second'}}",
+                             host_chip());
     g_free(vgpio_host_sh("sh -c 'gpioinfo -c %s | grep -q \"line *7:.*second\"'",
                    host_chip()));
 
     /* the chip by its name (gpiochipN) and by its label */
     name = g_path_get_basename(host_chip());
-    resp = qtest_qmp(global_qtest, "{'execute': 'object-add', 'arguments': "
-                     "{'qom-type': 'gpio-host', 'id': 'y', 'chip': %s, "
-                     "'lines': ['6']}}", name);
-    g_assert(qdict_haskey(resp, "return"));
-    qobject_unref(resp);
-    resp = qtest_qmp(global_qtest, "{'execute': 'object-add', 'arguments': "
-                     "{'qom-type': 'gpio-host', 'id': 'z', 'chip': %s, "
-                     "'lines': ['5']}}", getenv("VGPIO_SIM_DEV"));
-    g_assert(qdict_haskey(resp, "return"));
-    qobject_unref(resp);
+    qtest_qmp_assert_success(global_qtest, "{'execute': 'object-add', 'arguments': "
+                             "{'qom-type': 'gpio-host', 'id': 'y', 'chip': %s, "
+                             "'lines': ['6']}}", name);
+    qtest_qmp_assert_success(global_qtest, "{'execute': 'object-add', 'arguments': "
+                             "{'qom-type': 'gpio-host', 'id': 'z', 'chip': %s, "
+                             "'lines': ['5']}}", getenv("VGPIO_SIM_DEV"));
     g_free(vgpio_host_sh("sh -c 'gpioinfo -c %s | grep -q \"line *5:.*qemu:z\"'",
                    host_chip()));
 }
@@ -481,7 +466,6 @@ static void test_chip_gone(void *obj, void *data, QGuestAllocator *alloc)
 {
     VGpio t;
     g_autofree char *gone = NULL;
-    QDict *resp;
 
     if (!host_start(&t, obj, alloc)) {
         return;
@@ -496,9 +480,7 @@ static void test_chip_gone(void *obj, void *data, QGuestAllocator *alloc)
     /* refused: the line state is as it was */
     g_assert_cmpuint(vgpio_get(&t, VIRTIO_GPIO_MSG_GET_DIRECTION, 1), ==,
                      VIRTIO_GPIO_DIRECTION_IN);
-    resp = qtest_qmp(global_qtest, "{'execute': 'query-gpio'}");
-    g_assert(qdict_haskey(resp, "return"));
-    qobject_unref(resp);
+    qtest_qmp_assert_success(global_qtest, "{'execute': 'query-gpio'}");
     g_free(vgpio_host_sh("sh -c 'echo 1 > /sys/kernel/config/gpio-sim/%s/live'",
                    getenv("VGPIO_SIM_DEV")));
 }
@@ -545,10 +527,13 @@ static void test_no_chip(void *obj, void *data, QGuestAllocator *alloc)
         return;
     }
     for (i = 0; i < ARRAY_SIZE(bad); i++) {
-        QDict *err = vgpio_qmp_error(global_qtest, "{'execute': 'object-add',"
-                                     " 'arguments': {'qom-type': "
-                                     "'gpio-host', 'id': 'x', 'chip': %s, "
-                                     "'lines': ['0']}}", bad[i].chip);
+        QDict *err = qtest_qmp_assert_failure_ref(global_qtest,
+                                                  "{'execute': 'object-add', "
+                                                  "'arguments': {'qom-type': "
+                                                  "'gpio-host', 'id': 'x', "
+                                                  "'chip': %s, "
+                                                  "'lines': ['0']}}",
+                                                  bad[i].chip);
 
         g_assert_cmpstr(qdict_get_str(err, "desc"), ==, bad[i].error);
         qobject_unref(err);

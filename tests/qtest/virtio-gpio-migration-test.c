@@ -59,26 +59,30 @@ static QTestState *mig_dest(Migration *m, const char *devices)
     return vgpio_mmio_start(args);
 }
 
+/* The status of the migration of @qts if it is over, else NULL */
+static char *migration_end(QTestState *qts)
+{
+    QDict *rsp = qtest_qmp_assert_success_ref(qts, "{'execute': "
+                                              "'query-migrate'}");
+    const char *s = qdict_get_try_str(rsp, "status");
+    char *status = NULL;
+
+    if (s && (!strcmp(s, "completed") || !strcmp(s, "failed"))) {
+        status = g_strdup(s);
+    }
+    qobject_unref(rsp);
+    return status;
+}
+
 /* Migrate @from to m->uri; returns the final status of the migration */
 static char *migrate(QTestState *from, Migration *m)
 {
-    gint64 deadline = g_get_monotonic_time() + MIGRATION_TIMEOUT_US;
+    char *status;
 
     qtest_qmp_assert_success(from, "{'execute': 'migrate', 'arguments': "
                              "{'uri': %s}}", m->uri);
-    for (;;) {
-        QDict *rsp = qtest_qmp_assert_success_ref(from, "{'execute': "
-                                                  "'query-migrate'}");
-        g_autofree char *status = g_strdup(qdict_get_try_str(rsp, "status"));
-
-        qobject_unref(rsp);
-        if (status && (!strcmp(status, "completed") ||
-                       !strcmp(status, "failed"))) {
-            return g_steal_pointer(&status);
-        }
-        g_assert(g_get_monotonic_time() < deadline);
-        g_usleep(10 * 1000);
-    }
+    VGPIO_WAIT_FOR((status = migration_end(from)), MIGRATION_TIMEOUT_US);
+    return status;
 }
 
 /*
@@ -379,13 +383,9 @@ static int pq_used(PackedGpio *p, int index, uint32_t *len)
 
 static int pq_wait(PackedGpio *p, int index, uint32_t *len)
 {
-    gint64 deadline = g_get_monotonic_time() + VGPIO_TIMEOUT_US;
     int id;
 
-    while ((id = pq_used(p, index, len)) < 0) {
-        g_assert(g_get_monotonic_time() < deadline);
-        g_usleep(1000);
-    }
+    VGPIO_WAIT_FOR((id = pq_used(p, index, len)) >= 0, VGPIO_TIMEOUT_US);
     return id;
 }
 
@@ -499,25 +499,13 @@ static void save_to_file(QTestState *src, const char *path)
 static char *load_from_file(const char *path)
 {
     QTestState *dst = vgpio_mmio_start(DUMMY_DEVICES " -incoming defer");
-    gint64 deadline = g_get_monotonic_time() + MIGRATION_TIMEOUT_US;
     g_autofree char *uri = g_strdup_printf("file:%s", path);
-    char *status = NULL;
+    char *status;
 
     qtest_qmp_assert_success(dst, "{'execute': 'migrate-incoming', "
                              "'arguments': {'uri': %s, "
                              "'exit-on-error': false}}", uri);
-    while (!status) {
-        QDict *rsp = qtest_qmp_assert_success_ref(dst, "{'execute': "
-                                                  "'query-migrate'}");
-        const char *s = qdict_get_try_str(rsp, "status");
-
-        if (s && (!strcmp(s, "completed") || !strcmp(s, "failed"))) {
-            status = g_strdup(s);
-        }
-        qobject_unref(rsp);
-        g_assert(g_get_monotonic_time() < deadline);
-        g_usleep(10 * 1000);
-    }
+    VGPIO_WAIT_FOR((status = migration_end(dst)), MIGRATION_TIMEOUT_US);
     qtest_quit(dst);
     return status;
 }
@@ -687,14 +675,8 @@ static void test_full_eventq(void)
     mig_switch(&v, dst);
     g_assert_true(vgpio_line_bool(&v.t, 0, "irq-unmasked"));
     vgpio_gpio_set(&v.t, "gpio0", VGPIO_EVENTQ_SIZE - 1, true);
-    {
-        gint64 deadline = g_get_monotonic_time() + VGPIO_TIMEOUT_US;
-
-        while (!qvirtqueue_get_buf(dst, v.t.evtq, &head, &len)) {
-            g_assert(g_get_monotonic_time() < deadline);
-            g_usleep(1000);
-        }
-    }
+    VGPIO_WAIT_FOR(qvirtqueue_get_buf(dst, v.t.evtq, &head, &len),
+                   VGPIO_TIMEOUT_US);
     g_assert_cmpuint(len, ==, 1);
     g_assert_cmpuint(qtest_readb(dst, resp[VGPIO_EVENTQ_SIZE - 1]), ==,
                      VIRTIO_GPIO_IRQ_STATUS_VALID);

@@ -139,9 +139,10 @@ static void vgpio_hotplug(void *obj, void *data, QGuestAllocator *alloc)
          * make the RSS grow with no leak.  A failed device_add drains the
          * pending RCU callbacks (qmp_device_add): fail one each cycle.
          */
-        err = vgpio_qmp_error(qts, "{'execute': 'device_add', 'arguments': "
-                              "{'driver': 'virtio-gpio-pci', 'id': 'gpio1', "
-                              "'gpio': 'no-such-backend'}}");
+        err = qtest_qmp_assert_failure_ref(qts, "{'execute': 'device_add', "
+                                           "'arguments': {'driver': "
+                                           "'virtio-gpio-pci', 'id': 'gpio1', "
+                                           "'gpio': 'no-such-backend'}}");
         qobject_unref(err);
 
         /* the backend is free again, its lines as after a reset */
@@ -168,40 +169,37 @@ static void vgpio_hotplug(void *obj, void *data, QGuestAllocator *alloc)
 /* Misconfigurations are refused with a clear error */
 static void vgpio_config_errors(void *obj, void *data, QGuestAllocator *alloc)
 {
+    static const VGpioQmpError bad[] = {
+        { "{'execute': 'object-add', 'arguments': "
+          "{'qom-type': 'gpio-dummy', 'id': 'x', 'ngpio': 0}}",
+          "property 'ngpio' must be between 1 and 65535" },
+        { "{'execute': 'object-add', 'arguments': "
+          "{'qom-type': 'gpio-dummy', 'id': 'x', 'ngpio': 2, "
+          "'names': ['a', 'b', 'c']}}",
+          "3 names given for 2 lines" },
+        { "{'execute': 'object-add', 'arguments': "
+          "{'qom-type': 'gpio-dummy', 'id': 'x', 'names': ['a', 'a']}}",
+          "line name 'a' is used twice" },
+        { "{'execute': 'object-add', 'arguments': "
+          "{'qom-type': 'gpio-dummy', 'id': 'x', 'names': ['caf\\u00e9']}}",
+          "line name 'caf\xc3\xa9' is not printable ASCII" },
+        { "{'execute': 'object-del', 'arguments': {'id': 'gpiobe0'}}",
+          "object 'gpiobe0' is in use, can not be deleted" },
+    };
     QTestState *qts = global_qtest;
     QDict *err;
 
-    err = vgpio_qmp_error(qts, "{'execute': 'object-add', 'arguments': "
-                          "{'qom-type': 'gpio-dummy', 'id': 'x', "
-                          "'ngpio': 0}}");
-    g_assert(strstr(qdict_get_str(err, "desc"), "'ngpio' must be between"));
-    qobject_unref(err);
-    err = vgpio_qmp_error(qts, "{'execute': 'object-add', 'arguments': "
-                          "{'qom-type': 'gpio-dummy', 'id': 'x', "
-                          "'ngpio': 2, 'names': ['a', 'b', 'c']}}");
-    g_assert_cmpstr(qdict_get_str(err, "desc"), ==,
-                    "3 names given for 2 lines");
-    qobject_unref(err);
-    err = vgpio_qmp_error(qts, "{'execute': 'object-add', 'arguments': "
-                          "{'qom-type': 'gpio-dummy', 'id': 'x', "
-                          "'names': ['a', 'a']}}");
-    g_assert_cmpstr(qdict_get_str(err, "desc"), ==,
-                    "line name 'a' is used twice");
-    qobject_unref(err);
-    err = vgpio_qmp_error(qts, "{'execute': 'object-add', 'arguments': "
-                          "{'qom-type': 'gpio-dummy', 'id': 'x', "
-                          "'names': ['caf\\u00e9']}}");
-    g_assert(strstr(qdict_get_str(err, "desc"), "not printable ASCII"));
-    qobject_unref(err);
+    vgpio_qmp_assert_errors(qts, "gpio0", bad, ARRAY_SIZE(bad));
 
     /*
      * One backend, one device.  arm virt's pcie.0 takes no hot-plugged
      * device, so there the device never gets as far as its backend; the
      * x86 machines check the backend.
      */
-    err = vgpio_qmp_error(qts, "{'execute': 'device_add', 'arguments': "
-                          "{'driver': 'virtio-gpio-pci', 'id': 'gpio2', "
-                          "'gpio': 'gpiobe0'}}");
+    err = qtest_qmp_assert_failure_ref(qts, "{'execute': 'device_add', "
+                                       "'arguments': {'driver': "
+                                       "'virtio-gpio-pci', 'id': 'gpio2', "
+                                       "'gpio': 'gpiobe0'}}");
     if (strcmp(qtest_get_arch(), "aarch64")) {
         g_assert(strstr(qdict_get_str(err, "desc"),
                         "gpio backend 'gpiobe0' is already in use"));
@@ -209,11 +207,6 @@ static void vgpio_config_errors(void *obj, void *data, QGuestAllocator *alloc)
         g_assert(strstr(qdict_get_str(err, "desc"),
                         "does not support hotplugging"));
     }
-    qobject_unref(err);
-    err = vgpio_qmp_error(qts, "{'execute': 'object-del', 'arguments': "
-                          "{'id': 'gpiobe0'}}");
-    g_assert(strstr(qdict_get_str(err, "desc"),
-                    "is in use, can not be deleted"));
     qobject_unref(err);
 }
 
@@ -328,9 +321,11 @@ static void vgpio_access_errors(void *obj, void *data, QGuestAllocator *alloc)
                                                 "'id': 'x', 'ngpio': 8, "
                                                 "'names': ['a', 'b'], %s}",
                                                 bad[i].args);
-        QDict *err = vgpio_qmp_error(global_qtest, "{'execute': 'object-add', "
-                                     "'arguments': %p}",
-                                     qobject_from_json(args, &error_abort));
+        QDict *err = qtest_qmp_assert_failure_ref(global_qtest,
+                                                  "{'execute': 'object-add', "
+                                                  "'arguments': %p}",
+                                                  qobject_from_json(args,
+                                                                &error_abort));
 
         g_assert_cmpstr(qdict_get_str(err, "desc"), ==, bad[i].error);
         qobject_unref(err);
@@ -343,7 +338,6 @@ static void vgpio_two_devices(void *obj, void *data, QGuestAllocator *alloc)
     QVirtioPCIDevice *dev = obj;
     QTestState *qts = global_qtest;
     QDict *info;
-    QDict *resp;
 
     if (dev->pdev->bus->not_hotpluggable) {
         g_test_skip("pci bus does not support hotplug");
@@ -352,14 +346,10 @@ static void vgpio_two_devices(void *obj, void *data, QGuestAllocator *alloc)
 
     qtest_qmp_device_add(qts, "virtio-gpio-pci", "gpio1",
                          "{'addr': %s}", stringify(PCI_SLOT_HP));
-    resp = qtest_qmp(qts, "{'execute': 'gpio-set', 'arguments': "
-                     "{'id': 'gpio1', 'line': 0, 'value': true}}");
-    g_assert(qdict_haskey(resp, "return"));
-    qobject_unref(resp);
-    resp = qtest_qmp(qts, "{'execute': 'gpio-set', 'arguments': "
-                     "{'id': 'gpio0', 'line': 0, 'value': false}}");
-    g_assert(qdict_haskey(resp, "return"));
-    qobject_unref(resp);
+    qtest_qmp_assert_success(qts, "{'execute': 'gpio-set', 'arguments': "
+                             "{'id': 'gpio1', 'line': 0, 'value': true}}");
+    qtest_qmp_assert_success(qts, "{'execute': 'gpio-set', 'arguments': "
+                             "{'id': 'gpio0', 'line': 0, 'value': false}}");
 
     info = vgpio_line_info(&(VGpio) { .qts = qts }, "gpio1", 0);
     g_assert_true(qdict_get_bool(info, "input"));

@@ -35,13 +35,10 @@
 void vgpio_wait_used(VGpio *t, QVirtQueue *vq, uint32_t head,
                      uint32_t *len)
 {
-    gint64 deadline = g_get_monotonic_time() + VGPIO_TIMEOUT_US;
     uint32_t got;
 
-    while (!qvirtqueue_get_buf(t->qts, vq, &got, len)) {
-        g_assert(g_get_monotonic_time() < deadline);
-        g_usleep(100);
-    }
+    VGPIO_WAIT_FOR(qvirtqueue_get_buf(t->qts, vq, &got, len),
+                   VGPIO_TIMEOUT_US);
     g_assert_cmpuint(got, ==, head);
 }
 
@@ -114,32 +111,32 @@ uint8_t vgpio_get(VGpio *t, uint16_t type, uint16_t line)
 
 void vgpio_gpio_set(VGpio *t, const char *id, unsigned line, bool value)
 {
-    QDict *resp;
-
     if (t->set_input && !strcmp(id, t->id)) {
         t->set_input(t, line, value);
         return;
     }
-    resp = qtest_qmp(t->qts, "{'execute': 'gpio-set', 'arguments': "
-                     "{'id': %s, 'line': %u, 'value': %i}}", id, line, value);
-    g_assert(qdict_haskey(resp, "return"));
-    qobject_unref(resp);
+    qtest_qmp_assert_success(t->qts, "{'execute': 'gpio-set', 'arguments': "
+                             "{'id': %s, 'line': %u, 'value': %i}}", id, line,
+                             value);
 }
 
-QDict *vgpio_qmp_error(QTestState *qts, const char *fmt, ...)
+void vgpio_qmp_assert_errors(QTestState *qts, const char *id,
+                             const VGpioQmpError *cases, size_t n)
 {
-    va_list ap;
-    QDict *resp, *err;
+    size_t i;
 
-    va_start(ap, fmt);
-    resp = qtest_vqmp(qts, fmt, ap);
-    va_end(ap);
-    err = qdict_get_qdict(resp, "error");
+    for (i = 0; i < n; i++) {
+        g_auto(GStrv) parts = g_strsplit(cases[i].cmd, "%s", -1);
+        g_autofree char *cmd = g_strjoinv(id, parts);
+        QDict *err = qtest_qmp_assert_failure_ref(qts, "%p",
+                                                  qobject_from_json(cmd,
+                                                                &error_abort));
 
-    g_assert(err);
-    qobject_ref(err);
-    qobject_unref(resp);
-    return err;
+        if (cases[i].desc) {
+            g_assert_cmpstr(qdict_get_str(err, "desc"), ==, cases[i].desc);
+        }
+        qobject_unref(err);
+    }
 }
 
 QDict *vgpio_controller(QDict *resp, const char *id)
@@ -259,14 +256,10 @@ static bool vgpio_irq_next(VGpio *t, unsigned *line, uint8_t *status)
 /* Wait for an eventq buffer of @line to come back; return its status */
 uint8_t vgpio_irq_wait(VGpio *t, unsigned line)
 {
-    gint64 deadline = g_get_monotonic_time() + VGPIO_TIMEOUT_US;
     unsigned got;
     uint8_t status;
 
-    while (!vgpio_irq_next(t, &got, &status)) {
-        g_assert(g_get_monotonic_time() < deadline);
-        g_usleep(1000);
-    }
+    VGPIO_WAIT_FOR(vgpio_irq_next(t, &got, &status), VGPIO_TIMEOUT_US);
     g_assert_cmpuint(got, ==, line);
     g_assert(status == VIRTIO_GPIO_IRQ_STATUS_VALID ||
              status == VIRTIO_GPIO_IRQ_STATUS_INVALID);
@@ -280,23 +273,15 @@ uint8_t vgpio_irq_wait(VGpio *t, unsigned line)
  */
 int vgpio_irq_unmask(VGpio *t, unsigned line)
 {
-    gint64 deadline = g_get_monotonic_time() + VGPIO_TIMEOUT_US;
+    unsigned got = line;
+    uint8_t status;
+    bool back = false;
 
     vgpio_irq_queue(t, line);
-    for (;;) {
-        unsigned got;
-        uint8_t status;
-
-        if (vgpio_irq_next(t, &got, &status)) {
-            g_assert_cmpuint(got, ==, line);
-            return status;
-        }
-        if (vgpio_line_bool(t, line, "irq-unmasked")) {
-            return VGPIO_IRQ_HELD;
-        }
-        g_assert(g_get_monotonic_time() < deadline);
-        g_usleep(1000);
-    }
+    VGPIO_WAIT_FOR((back = vgpio_irq_next(t, &got, &status)) ||
+                   vgpio_line_bool(t, line, "irq-unmasked"), VGPIO_TIMEOUT_US);
+    g_assert_cmpuint(got, ==, line);
+    return back ? status : VGPIO_IRQ_HELD;
 }
 
 /* No eventq buffer has come back (the monitor round trip syncs) */

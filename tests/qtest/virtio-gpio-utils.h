@@ -132,9 +132,9 @@ void vgpio_irq_setup(VGpio *t, unsigned line, uint32_t type, bool level);
 /* Set the input level of @line of @id, through t->set_input if it is t's */
 void vgpio_gpio_set(VGpio *t, const char *id, unsigned line, bool value);
 QDict *vgpio_line_info(VGpio *t, const char *id, unsigned line);
-/* Run a QMP command that must fail; return its "error" */
-QDict * G_GNUC_PRINTF(2, 3) vgpio_qmp_error(QTestState *qts,
-                                            const char *fmt, ...);
+/* Each command of @cases fails as it says; @id replaces "%s" */
+void vgpio_qmp_assert_errors(QTestState *qts, const char *id,
+                             const VGpioQmpError *cases, size_t n);
 
 /* virtio-gpio-device on microvm, driven through virtio-mmio */
 typedef struct VGpioMMIO {
