@@ -8,6 +8,7 @@
 
 #include "qemu/osdep.h"
 #include "qemu/cutils.h"
+#include "qemu/error-report.h"
 #include "qemu/bitmap.h"
 #include "qapi/error.h"
 #include "qapi/visitor.h"
@@ -743,7 +744,7 @@ static void gpio_backend_finalize(Object *obj)
     qapi_free_strList(s->read_only);
 }
 
-static void gpio_backend_class_init(ObjectClass *oc, void *data)
+static void gpio_backend_class_init(ObjectClass *oc, const void *data)
 {
     UserCreatableClass *ucc = USER_CREATABLE_CLASS(oc);
 
@@ -770,7 +771,7 @@ static const TypeInfo gpio_backend_info = {
     .class_size = sizeof(GpioBackendClass),
     .class_init = gpio_backend_class_init,
     .abstract = true,
-    .interfaces = (InterfaceInfo[]) {
+    .interfaces = (const InterfaceInfo[]) {
         { TYPE_USER_CREATABLE },
         { }
     }

@@ -40,7 +40,7 @@ struct GpioChardev {
 
     uint16_t ngpio;             /* "ngpio" property */
 
-    CharBackend chr;
+    CharFrontend chr;
     char *chr_name;
     bool connected;
 
@@ -506,7 +506,7 @@ static void gpio_chardev_finalize(Object *obj)
     g_free(s->chr_name);
 }
 
-static void gpio_chardev_class_init(ObjectClass *oc, void *data)
+static void gpio_chardev_class_init(ObjectClass *oc, const void *data)
 {
     GpioBackendClass *k = GPIO_BACKEND_CLASS(oc);
 

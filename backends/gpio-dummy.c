@@ -32,7 +32,7 @@ static void gpio_dummy_init(Object *obj)
     GPIO_DUMMY(obj)->ngpio = GPIO_BACKEND_DEFAULT_NGPIO;
 }
 
-static void gpio_dummy_class_init(ObjectClass *oc, void *data)
+static void gpio_dummy_class_init(ObjectClass *oc, const void *data)
 {
     GpioBackendClass *k = GPIO_BACKEND_CLASS(oc);
 

@@ -508,7 +508,7 @@ static void gpio_host_finalize(Object *obj)
     qapi_free_strList(s->line_list);
 }
 
-static void gpio_host_class_init(ObjectClass *oc, void *data)
+static void gpio_host_class_init(ObjectClass *oc, const void *data)
 {
     GpioBackendClass *k = GPIO_BACKEND_CLASS(oc);
 

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Prepare a QEMU 10.0 tree with our files and patch series, configure and
+# Prepare a QEMU tree with our files and patch series, configure and
 # build it.  Usage: project/build.sh [prepare|configure|build [STAMP]]
 #
+#   VGPIO_QEMU   the release: 10.2 (default) or 10.0
 #   VGPIO_CACHE  cache for the QEMU source and ccache (default ~/.cache/virtio-gpio)
-#   VGPIO_BUILD  where the prepared tree lives (default <repo>/_build)
-#   QEMU_TARBALL use this QEMU 10.0.x tarball instead of Debian's
+#   VGPIO_BUILD  where the prepared tree lives (default <repo>/_build,
+#                <repo>/_build-10.0 for 10.0)
+#   QEMU_TARBALL use this QEMU tarball (of the release VGPIO_QEMU names)
+#                instead of Debian's
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,18 +15,27 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 
 step=${1:-build}
 
+# The newest $VGPIO_QEMU.x source package in the archive: 10.2 from sid,
+# 10.0 from trixie (setup.sh adds their deb-src entries).  Only the
+# pristine .orig.tar.xz is used.
 fetch_source() {
-    local dir="$VGPIO_CACHE/src"
+    local dir="$VGPIO_CACHE/src" tb ver
     if [ -n "${QEMU_TARBALL:-}" ]; then
         echo "$QEMU_TARBALL"
         return
     fi
-    local tb
-    tb=$(ls "$dir"/qemu_10.0.*+ds.orig.tar.xz 2>/dev/null | sort -V | tail -n1 || true)
+    tb=$(ls "$dir"/qemu_"$VGPIO_QEMU".*+ds.orig.tar.xz 2>/dev/null | sort -V | tail -n1 || true)
     if [ -z "$tb" ]; then
+        ver=$(apt-cache showsrc qemu | sed -n 's/^Version: //p' |
+              grep -E "^1:$VGPIO_QEMU\.[0-9]+\+" | sort -V | tail -n1)
+        if [ -z "$ver" ]; then
+            echo "no QEMU $VGPIO_QEMU source package in the archive" \
+                 "(run project/setup.sh)" >&2
+            exit 1
+        fi
         mkdir -p "$dir"
-        (cd "$dir" && apt-get source -q --download-only qemu/trixie >&2)
-        tb=$(ls "$dir"/qemu_10.0.*+ds.orig.tar.xz | sort -V | tail -n1)
+        (cd "$dir" && apt-get source -q --download-only "qemu=$ver" >&2)
+        tb=$(ls "$dir"/qemu_"$VGPIO_QEMU".*+ds.orig.tar.xz | sort -V | tail -n1)
     fi
     echo "$tb"
 }
@@ -36,7 +48,9 @@ overlay_files() {
 
 overlay_hash() {
     (cd "$TOP" && { overlay_files | xargs -r sha256sum
-                    find patches project/configs -type f | sort | xargs -r sha256sum; } |
+                    find "$VGPIO_PATCHES" -maxdepth 1 -name '*.patch' | sort | xargs -r sha256sum
+                    find project/configs -type f | sort | xargs -r sha256sum
+                    echo "$VGPIO_QEMU"; } |
         sha256sum | cut -d' ' -f1)
 }
 
@@ -47,6 +61,12 @@ prepare() {
     hash=$(overlay_hash)
     if [ -f "$QEMU_SRC/.git/vgpio-stamp" ] && [ "$(cat "$QEMU_SRC/.git/vgpio-stamp")" = "$hash" ]; then
         return
+    fi
+    # a tree of another release (an older checkout's _build) starts over
+    if [ -d "$QEMU_SRC/.git" ] &&
+       ! git_q show upstream-base:VERSION 2>/dev/null | grep -q "^$VGPIO_QEMU\\."; then
+        echo "== $QEMU_SRC is not QEMU $VGPIO_QEMU: unpacking it again"
+        rm -rf "$QEMU_SRC"
     fi
     if [ ! -d "$QEMU_SRC/.git" ]; then
         local tb
@@ -82,8 +102,8 @@ prepare() {
     git_q add -A
     git_q commit -q -m "virtio-gpio: add the new files of the series" \
         -m "Signed-off-by: virtio-gpio developers <virtio-gpio@localhost>" || true
-    if ls "$TOP"/patches/*.patch >/dev/null 2>&1; then
-        git_q am -q --keep-cr "$TOP"/patches/*.patch
+    if ls "$VGPIO_PATCHES"/*.patch >/dev/null 2>&1; then
+        git_q am -q --keep-cr "$VGPIO_PATCHES"/*.patch
     fi
     install_device_configs "$QEMU_SRC"
     echo "$hash" > "$QEMU_SRC/.git/vgpio-stamp"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Developer check, not part of the test command: every patch of the series
+# (of VGPIO_QEMU's release, see env.sh)
 # applies with `git am` and builds. Uses its own tree and build directory
 # ($VGPIO_BUILD/series) and ccache; the new files are laid over first, as
 # in build.sh, then each patch is applied and QEMU rebuilt incrementally.
@@ -14,7 +15,7 @@ git -C "$tree" checkout -q "$(git -C "$QEMU_SRC" log --format=%H -1 \
     --grep='^virtio-gpio: add the new files of the series$')"
 install_device_configs "$tree"
 n=0
-for p in "$TOP"/patches/*.patch; do
+for p in "$VGPIO_PATCHES"/*.patch; do
     n=$((n + 1))
     git -C "$tree" -c user.name=vgpio -c user.email=vgpio@localhost am -q "$p"
     if [ ! -f "$tree/build/build.ninja" ]; then

@@ -1,6 +1,23 @@
 # Common settings and helpers for the project scripts; sourced, not run.
 VGPIO_CACHE=${VGPIO_CACHE:-$HOME/.cache/virtio-gpio}
-VGPIO_BUILD=${VGPIO_BUILD:-$TOP/_build}
+# The QEMU release to build: 10.2 (the primary: the new files are written
+# for it and patches/ applies to it) or 10.0 (patches/10.0/: a backport
+# of the new files to 10.0's API, then the series as it applies there)
+VGPIO_QEMU=${VGPIO_QEMU:-10.2}
+case $VGPIO_QEMU in
+    10.2)
+        VGPIO_BUILD=${VGPIO_BUILD:-$TOP/_build}
+        VGPIO_PATCHES=$TOP/patches
+        ;;
+    10.0)
+        VGPIO_BUILD=${VGPIO_BUILD:-$TOP/_build-10.0}
+        VGPIO_PATCHES=$TOP/patches/10.0
+        ;;
+    *)
+        echo "VGPIO_QEMU must be 10.2 or 10.0, not '$VGPIO_QEMU'" >&2
+        exit 2
+        ;;
+esac
 QEMU_SRC=$VGPIO_BUILD/qemu
 QEMU_OBJ=$QEMU_SRC/build
 export CCACHE_DIR=${CCACHE_DIR:-$VGPIO_CACHE/ccache}

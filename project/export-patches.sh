@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Developer helper: after committing edits to QEMU's existing files in the
 # prepared tree (_build/qemu, on top of "add the new files"), write them
-# back to patches/ as the series that build.sh applies with `git am`.
+# back to patches/ (patches/10.0/ with VGPIO_QEMU=10.0) as the series that
+# build.sh applies with `git am`.
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/project/env.sh"
 base=$(git -C "$QEMU_SRC" log --format=%H --grep='^virtio-gpio: add the new files of the series$' -1)
 [ -n "$base" ] || { echo "no prepared tree in $QEMU_SRC" >&2; exit 1; }
-rm -f "$TOP"/patches/*.patch
-git -C "$QEMU_SRC" format-patch -q --no-signature --zero-commit -N -o "$TOP/patches" "$base..HEAD"
+rm -f "$VGPIO_PATCHES"/*.patch
+git -C "$QEMU_SRC" format-patch -q --no-signature --zero-commit -N -o "$VGPIO_PATCHES" "$base..HEAD"
 # Keep the tree prepared: the stamp follows the new patches.
 (cd "$TOP" && bash project/build.sh prepare >/dev/null)
-ls "$TOP/patches"
+ls "$VGPIO_PATCHES"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end tests: a real Linux guest (project/guest/) drives virtio-gpio,
 # in QEMU's functional test framework: on x86 q35 and microvm
-# (tests/functional/test_x86_64_virtio_gpio.py, the amd64 guest) and on arm
-# virt's virtio-mmio and PCIe (test_aarch64_virtio_gpio.py, the arm64
+# (tests/functional/x86_64/test_virtio_gpio.py, the amd64 guest) and on
+# arm virt's virtio-mmio and PCIe (tests/functional/aarch64/, the arm64
 # guest). Arguments select the targets (x86_64, aarch64; default both).
 # On failure, print the guest console and the QMP transcript of each
 # failed test.
@@ -17,7 +17,7 @@ cd "$QEMU_OBJ"
 # run_suite TARGET GUEST_ARCH: the functional tests of TARGET on the
 # guest image of GUEST_ARCH
 run_suite() {
-    local target=$1 arch=$2 name="test_$1_virtio_gpio" out tap t d rc=0
+    local target=$1 arch=$2 name=test_virtio_gpio out tap t d rc=0
     bash "$TOP/project/guest/build-image.sh" --arch "$arch"
     if [ "$arch" = amd64 ]; then
         export VGPIO_GUEST_DIR="$VGPIO_CACHE/guest/current"
@@ -29,7 +29,7 @@ run_suite() {
     rm -rf "$out/$name".*
     tap=$(mktemp)
     if "$QEMU_OBJ/pyvenv/bin/python3" \
-           "$QEMU_SRC/tests/functional/$name.py" 2>&1 | tee "$tap";
+           "$QEMU_SRC/tests/functional/$target/$name.py" 2>&1 | tee "$tap";
        [ "${PIPESTATUS[0]}" = 0 ]; then
         rm -f "$tap"
         return 0

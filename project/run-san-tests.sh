@@ -53,14 +53,14 @@ if (export QEMU_BUILD_ROOT="$QEMU_SRC/build-san" \
         QEMU_TEST_QEMU_BINARY="$QEMU_SRC/build-san/qemu-system-x86_64" \
         VGPIO_GUEST_DIR="$VGPIO_CACHE/guest/current" \
         PYTHONPATH="$QEMU_SRC/python:$QEMU_SRC/tests/functional" &&
-    cd "$QEMU_SRC/tests/functional" &&
+    cd "$QEMU_SRC/tests/functional/x86_64" &&
     "$QEMU_OBJ/pyvenv/bin/python3" -m unittest \
-        test_x86_64_virtio_gpio.VirtioGpioQ35.test_hotplug) >"$log" 2>&1; then
+        test_virtio_gpio.VirtioGpioQ35.test_hotplug) >"$log" 2>&1; then
     echo "ok   e2e VirtioGpioQ35.test_hotplug on the sanitizer QEMU"
 else
     echo "FAIL e2e VirtioGpioQ35.test_hotplug on the sanitizer QEMU"
     cat "$log"
-    d=$QEMU_SRC/build-san/tests/functional/x86_64/test_x86_64_virtio_gpio.VirtioGpioQ35.test_hotplug
+    d=$QEMU_SRC/build-san/tests/functional/x86_64/test_virtio_gpio.VirtioGpioQ35.test_hotplug
     cat "$d/base.log" "$d/console.log" 2>/dev/null || true
     failed=$((failed + 1))
 fi

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Install what building and testing our QEMU needs on Debian 12 (bookworm).
 # clang-14 and libclang-rt-14-dev build the sanitizer/fuzzing QEMU.
-# Adds bookworm-backports (meson >= 1.5, python3-pycotap, libgpiod 2.x) and a
-# trixie deb-src entry (QEMU 10.0 source). Idempotent; run as root, or it
-# prints the command to run.
+# Adds bookworm-backports (meson >= 1.5, python3-pycotap, libgpiod 2.x) and
+# deb-src entries for sid (QEMU 10.2 source) and trixie (QEMU 10.0 source).
+# Idempotent; run as root, or it prints the command to run.
 set -euo pipefail
 
 BOOKWORM_PKGS="build-essential pkg-config git ccache ninja-build python3 python3-venv
   libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev seabios xz-utils dpkg-dev
-  socat qemu-system-data clang-14 libclang-rt-14-dev"
+  socat qemu-system-data clang-14 libclang-rt-14-dev device-tree-compiler"
 BACKPORTS_PKGS="meson python3-pycotap libgpiod-dev"
 
 need=()
@@ -21,6 +21,7 @@ done
 [ "$(dpkg-query -W -f='${Status}' meson 2>/dev/null)" = "install ok installed" ] &&
   dpkg --compare-versions "$(dpkg-query -W -f='${Version}' meson)" ge 1.5 || need+=(backports)
 [ -f /etc/apt/sources.list.d/trixie-src.sources ] || need+=(sources)
+[ -f /etc/apt/sources.list.d/sid-src.sources ] || need+=(sources)
 
 if [ ${#need[@]} -eq 0 ]; then
     exit 0
@@ -32,24 +33,20 @@ if [ "$(id -u)" != 0 ]; then
     exit 1
 fi
 
-if [ ! -f /etc/apt/sources.list.d/bookworm-backports.sources ]; then
-    cat > /etc/apt/sources.list.d/bookworm-backports.sources <<'SRC'
-Types: deb
+# add_source NAME TYPE SUITE: /etc/apt/sources.list.d/NAME.sources
+add_source() {
+    [ -f "/etc/apt/sources.list.d/$1.sources" ] && return
+    cat > "/etc/apt/sources.list.d/$1.sources" <<SRC
+Types: $2
 URIs: http://deb.debian.org/debian
-Suites: bookworm-backports
+Suites: $3
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
-fi
-if [ ! -f /etc/apt/sources.list.d/trixie-src.sources ]; then
-    cat > /etc/apt/sources.list.d/trixie-src.sources <<'SRC'
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: trixie
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-fi
+}
+add_source bookworm-backports deb bookworm-backports
+add_source trixie-src deb-src trixie
+add_source sid-src deb-src sid
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q

@@ -395,7 +395,7 @@ static void dt_gpio_consumer_unrealize(DeviceState *dev)
     QTAILQ_REMOVE(&dt_gpio_consumers, DT_GPIO_CONSUMER(dev), next);
 }
 
-static void dt_gpio_consumer_class_init(ObjectClass *klass, void *data)
+static void dt_gpio_consumer_class_init(ObjectClass *klass, const void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
 
@@ -406,7 +406,7 @@ static void dt_gpio_consumer_class_init(ObjectClass *klass, void *data)
     set_bit(DEVICE_CATEGORY_MISC, dc->categories);
 }
 
-static void dt_gpio_key_class_init(ObjectClass *klass, void *data)
+static void dt_gpio_key_class_init(ObjectClass *klass, const void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
 
@@ -416,7 +416,7 @@ static void dt_gpio_key_class_init(ObjectClass *klass, void *data)
     set_bit(DEVICE_CATEGORY_INPUT, dc->categories);
 }
 
-static void dt_gpio_led_class_init(ObjectClass *klass, void *data)
+static void dt_gpio_led_class_init(ObjectClass *klass, const void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
 

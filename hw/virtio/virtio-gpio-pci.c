@@ -72,7 +72,7 @@ static void virtio_gpio_pci_realize(VirtIOPCIProxy *vpci_dev, Error **errp)
     vpci_dev->pci_dev.config_write = virtio_gpio_pci_write_config;
 }
 
-static void virtio_gpio_pci_class_init(ObjectClass *klass, void *data)
+static void virtio_gpio_pci_class_init(ObjectClass *klass, const void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
     VirtioPCIClass *k = VIRTIO_PCI_CLASS(klass);

@@ -417,7 +417,7 @@ static void virtio_gpio_vm_state_change(void *opaque, bool running,
     }
 }
 
-static void virtio_gpio_set_status(VirtIODevice *vdev, uint8_t status)
+static int virtio_gpio_set_status(VirtIODevice *vdev, uint8_t status)
 {
     VirtIOGPIO *s = VIRTIO_GPIO(vdev);
     bool driver_ok = status & VIRTIO_CONFIG_S_DRIVER_OK;
@@ -428,11 +428,12 @@ static void virtio_gpio_set_status(VirtIODevice *vdev, uint8_t status)
      * its irqs come again when bus mastering is back on.
      */
     if (!driver_ok && vdev->disabled) {
-        return;
+        return 0;
     }
     s->driver_ok = driver_ok;
     /* vdev->status is updated after we return; driver_ok says it already */
     virtio_gpio_deliver_pending(s);
+    return 0;
 }
 
 static void virtio_gpio_drop_irqs(VirtIOGPIO *s)
@@ -551,7 +552,7 @@ static void virtio_gpio_device_realize(DeviceState *dev, Error **errp)
     /* Runs after virtio's own handler has updated vdev->vm_running */
     s->vmstate = qdev_add_vm_change_state_handler(dev,
                                                   virtio_gpio_vm_state_change,
-                                                  s);
+                                                  NULL, s);
     /*
      * No ioeventfd: answering a request is a few table look-ups and the
      * guest driver waits for each one, so the kick is best handled at once
@@ -738,7 +739,7 @@ static const Property virtio_gpio_properties[] = {
                      GpioBackend *),
 };
 
-static void virtio_gpio_class_init(ObjectClass *klass, void *data)
+static void virtio_gpio_class_init(ObjectClass *klass, const void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
     VirtioDeviceClass *vdc = VIRTIO_DEVICE_CLASS(klass);

@@ -394,10 +394,6 @@ static void test_slow_peer(void *obj, void *data, QGuestAllocator *alloc)
     for (i = 0; i < n; i++) {
         type = i & 1 ? VIRTIO_GPIO_IRQ_TYPE_EDGE_FALLING :
                VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING;
-        if (t.reqq->num_free < 2) {
-            /* libqos does not recycle descriptors; ours are all done */
-            qvirtqueue_reset_pool(t.reqq);
-        }
         vgpio_req_ok(&t, VIRTIO_GPIO_MSG_IRQ_TYPE, 0, type);
         if (i == n / 2) {
             /* commands wait while the peer is behind: not lost */

@@ -638,10 +638,6 @@ static void test_full_eventq(void)
         QVRingIndirectDesc *ind = qvring_indirect_desc_setup(src, v.t.vdev,
                                                              v.t.alloc, 2);
 
-        /* libqos never takes descriptors back: reuse the requestq's */
-        if (v.t.reqq->free_head + 2 > v.t.reqq->size) {
-            qvirtqueue_reset_pool(v.t.reqq);
-        }
         vgpio_req_ok(&v.t, VIRTIO_GPIO_MSG_IRQ_TYPE, i,
                      VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING);
         resp[i] = guest_alloc(v.t.alloc, 1);

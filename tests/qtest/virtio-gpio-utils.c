@@ -57,6 +57,7 @@ uint8_t vgpio_request(VGpio *t, uint16_t type, uint16_t line, uint32_t value,
 
     qtest_memwrite(t->qts, req_addr, &req, sizeof(req));
     qtest_memwrite(t->qts, resp_addr, resp, sizeof(resp));
+    vgpio_vq_recycle(t->reqq, 2);
     head = qvirtqueue_add(t->qts, t->reqq, req_addr, sizeof(req), false, true);
     qvirtqueue_add(t->qts, t->reqq, resp_addr, sizeof(resp), true, false);
     qvirtqueue_kick(t->qts, t->vdev, t->reqq, head);

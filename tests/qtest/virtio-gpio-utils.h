@@ -64,6 +64,18 @@ typedef struct VGpioQmpError {
     const char *desc;
 } VGpioQmpError;
 
+/*
+ * libqos never takes descriptors back: start the descriptor table of @vq
+ * over when fewer than @n are left (every earlier request must be done)
+ */
+static inline void vgpio_vq_recycle(QVirtQueue *vq, unsigned n)
+{
+    if (vq->free_head + n > vq->size) {
+        vq->free_head = 0;
+        vq->num_free = vq->size;
+    }
+}
+
 /* How many times the reset and hot-plug tests go round */
 #define VGPIO_CYCLES 100
 

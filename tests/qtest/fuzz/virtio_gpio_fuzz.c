@@ -193,7 +193,8 @@ static void vgf_submit(QTestState *s, int q, const VGFuzzDesc *d, int n,
      * rather than run off its end (the last descriptor has no "next").
      */
     if (vq->free_head + n > vq->size) {
-        qvirtqueue_reset_pool(vq);
+        vq->free_head = 0;
+        vq->num_free = vq->size;
     }
     for (i = 0; i < n; i++) {
         uint32_t idx = qvirtqueue_add(s, vq, d[i].addr, d[i].len, d[i].write,
@@ -589,7 +590,8 @@ static bool vgf_op_save_load(QTestState *s, VGFuzzInput *in)
         vm_stop(RUN_STATE_PAUSED);
     }
     f = qemu_file_new_output(QIO_CHANNEL(out));
-    g_assert_cmpint(vmstate_save_state(f, vmsd, dev, NULL), ==, 0);
+    g_assert_cmpint(vmstate_save_state(f, vmsd, dev, NULL, &error_abort),
+                    ==, 0);
     /*
      * In a migration stream more follows the device; vmstate_load_state()
      * peeks at the next byte for a subsection
@@ -602,8 +604,8 @@ static bool vgf_op_save_load(QTestState *s, VGFuzzInput *in)
     g_assert_cmpint(qemu_fclose(f), ==, 0);
     object_unref(OBJECT(out));
     f = qemu_file_new_input(QIO_CHANNEL(saved));
-    g_assert_cmpint(vmstate_load_state(f, vmsd, dev, vmsd->version_id), ==,
-                    0);
+    g_assert_cmpint(vmstate_load_state(f, vmsd, dev, vmsd->version_id,
+                                       &error_abort), ==, 0);
     qemu_fclose(f);
     object_unref(OBJECT(saved));
     if (running) {

@@ -24,7 +24,7 @@ class VirtioGpioQ35(VirtioGpioGuest):
     # The gpio-chardev backend, played by the reference client --------
 
     CLIENT = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                          '..', '..', 'contrib', 'gpio-chardev',
+                          '..', '..', '..', 'contrib', 'gpio-chardev',
                           'gpiochardev.py')
 
     def client_module(self):
