@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Build the Linux test guest (kernel + initramfs) from Debian packages.
 #
-#   build-image.sh [--arch amd64|arm64]
+#   build-image.sh [--arch amd64|arm64] [--kernel 6.12|7.3]
 #
 # Result: $VGPIO_CACHE/guest/current/{vmlinuz,initramfs.cpio.gz,VERSION}
 # (amd64, the default), $VGPIO_CACHE/guest/arm64/current/... (arm64: cross-
 # built on an amd64 host; its .debs come through a private apt
-# configuration, see apt_private below).
+# configuration, see apt_private below), $VGPIO_CACHE/guest/k7.3/current/...
+# (amd64 with Linux 7.3 from trixie-backports, see KSERIES below).
 # Kernel: the newest linux-source-6.12 in the apt cache whose image, headers
 # and kbuild packages of exactly the same version are available; Debian does
 # not enable CONFIG_GPIO_VIRTIO, so drivers/gpio/gpio-virtio.c from that
@@ -17,19 +18,26 @@
 # tools (bookworm-backports). Everything is cached; only what is missing is
 # rebuilt. The arm64 image has no gpio-sim; it has the device tree consumers'
 # drivers (gpio-keys, leds-gpio, evdev), evtest and vgpio-keys instead.
+# --kernel 7.3 (amd64 only): the same from linux-source-7.3 and its packages
+# in trixie-backports (through a private apt configuration; the user space
+# stays bookworm's), the modules built with gcc-12 after linux-kbuild's
+# modpost and objtool are built again for bookworm's glibc (build_host_tools),
+# and Debian's own gpio-sim.ko.
 # See README.md beside this file.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 log() { echo "build-image: $*"; }
 die() { echo "build-image: error: $*" >&2; exit 1; }
-usage() { echo "usage: build-image.sh [--arch amd64|arm64]" >&2; exit 2; }
+usage() { echo "usage: build-image.sh [--arch amd64|arm64] [--kernel 6.12|7.3]" >&2; exit 2; }
 
-ARCH=amd64
+ARCH=amd64 KSERIES=6.12
 while [ $# -gt 0 ]; do
     case $1 in
     --arch) [ $# -ge 2 ] || usage; ARCH=$2; shift 2 ;;
     --arch=*) ARCH=${1#--arch=}; shift ;;
+    --kernel) [ $# -ge 2 ] || usage; KSERIES=$2; shift 2 ;;
+    --kernel=*) KSERIES=${1#--kernel=}; shift ;;
     -h | --help) usage ;;
     *) usage ;;
     esac
@@ -61,7 +69,7 @@ amd64)
     USER_PKGS="busybox-static gpiod libgpiod3 libc6"
     USER_BINS="gpio*"
     STATIC_PROGS="vgpio-bench"
-    WITH_SIM=1
+    WITH_SIM=build
     SOURCES="init build-image.sh needed-libs.sh vgpio-level.c gpio-sim.sh vgpio-bench.c"
     ;;
 arm64)
@@ -78,11 +86,53 @@ arm64)
     USER_PKGS="busybox-static gpiod libgpiod3 libc6 evtest"
     USER_BINS="gpio* evtest"
     STATIC_PROGS="vgpio-bench vgpio-keys"
-    WITH_SIM=0
+    WITH_SIM=none
     SOURCES="init build-image.sh needed-libs.sh vgpio-level.c vgpio-bench.c vgpio-keys.c"
     HOST_PKGS="$HOST_PKGS gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
     ;;
 *) die "unknown architecture $ARCH (amd64 or arm64)" ;;
+esac
+# Which apt configuration serves which packages: the host's ("host") or the
+# private one of apt_private ("private"). UAPT: the image's user space; KAPT:
+# the kernel's packages of $ARCH; KHAPT: the kernel's packages that run on
+# the host (linux-source, linux-kbuild).
+UAPT=host KAPT=host KHAPT=host
+[ "$ARCH" = "$HOSTARCH" ] || UAPT=private KAPT=private
+# Per kernel series: the image packages (preferred first) and the other
+# packages of the same version the kernel tree needs besides the headers and
+# linux-kbuild (@ stands for ABI-FLAVOUR), the arguments for kbuild, whether
+# linux-kbuild's host tools are built again (build_host_tools), the
+# .debs list (KEEPID, see the end) and, for 7.3, the cache, the apt suites and
+# gpio-sim.
+KPKG_IMAGE="linux-image-@-unsigned linux-image-@" KPKG_EXTRA=''
+KMAKE_ARGS='' KTOOLS=0 KEEPID=$ARCH PRIVATE_SOURCES=''
+KSUITES="needs bookworm-security or bookworm-backports"
+case $KSERIES in
+6.12) ;;
+7.3)
+    # Linux 7.3 of trixie-backports, amd64 only. The user space stays the
+    # host's (bookworm), as for 6.12.
+    [ "$ARCH" = amd64 ] || die "--kernel 7.3 is for the amd64 image only"
+    CACHE=$ROOT/k7.3 KEEPID=amd64-k7.3
+    PRIVATE_SOURCES="http://deb.debian.org/debian trixie main
+http://deb.debian.org/debian trixie-backports main"
+    KAPT=private KHAPT=private
+    KSUITES="needs trixie-backports"
+    # Debian 13's kernel packages: the image (vmlinuz in /usr/lib/modules/KVER),
+    # the modules and the base files (System.map, config, modules.builtin)
+    # are three packages.
+    KPKG_IMAGE="linux-binary-unsigned-@ linux-binary-@" KPKG_EXTRA="linux-modules-@ linux-base-@"
+    # Debian built it with gcc-14, which bookworm does not have: the modules
+    # are built with gcc-12, which lacks -fmin-function-alignment; without
+    # CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT the Makefile passes
+    # -falign-functions instead, as for any older compiler.
+    KMAKE_ARGS="CC=x86_64-linux-gnu-gcc-12 CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT="
+    KTOOLS=1
+    HOST_PKGS="$HOST_PKGS libelf-dev"
+    # CONFIG_GPIO_SIM=m (and CONFIG_IRQ_SIM=y): Debian's own gpio-sim.ko.
+    WITH_SIM=kernel
+    ;;
+*) die "unknown kernel $KSERIES (6.12 or 7.3)" ;;
 esac
 MODULES=${VGPIO_GUEST_MODULES:-$DEFAULT_MODULES}
 # shellcheck source-path=SCRIPTDIR source=needed-libs.sh
@@ -108,20 +158,23 @@ mkdir -p "$CACHE"
 exec 9> "$ROOT/.lock"
 flock 9
 
-# --- a private apt configuration for a foreign architecture -------------------
+# --- a private apt configuration for a foreign architecture or other suites ---
 # Package lists of $ARCH for the Debian suites the host's apt uses (as
-# `apt-get indextargets` reports them), kept in $APTDIR: the system's apt is
-# not touched (no dpkg --add-architecture, Dir::State::status=/dev/null), and
+# `apt-get indextargets` reports them), or for $PRIVATE_SOURCES ("URI SUITE
+# COMPONENT" lines; --kernel 7.3), kept in $APTDIR: the system's apt is
+# not touched (no dpkg --add-architecture, no sources.list entry,
+# Dir::State::status=/dev/null), and
 # no root is needed. Refreshed when the host's lists are newer (the host ran
 # apt-get update) or the suites changed, and when no kernel is found.
 APTDIR=$CACHE/apt
-# apt_for ARCH COMMAND...: run an apt command for packages of ARCH.
+# apt_for APT COMMAND...: run an apt command with the host's apt (APT host)
+# or the private one (private).
 apt_for() {
-    if [ "$1" = "$HOSTARCH" ]; then shift; "$@"; else shift; APT_CONFIG=$APTDIR/apt.conf "$@"; fi
+    if [ "$1" = host ]; then shift; "$@"; else shift; APT_CONFIG=$APTDIR/apt.conf "$@"; fi
 }
 apt_private_update() {
     log "updating the $ARCH package lists ($APTDIR)"
-    apt_for "$ARCH" apt-get update -qq -o APT::Sandbox::User="$(id -un)" ||
+    apt_for private apt-get update -qq -o APT::Sandbox::User="$(id -un)" ||
         { [ -f "$APTDIR/lists/.stamp" ] || die "apt-get update of the $ARCH lists failed"; log "warning: apt-get update of the $ARCH lists failed; using the old lists"; return 0; }
     touch "$APTDIR/lists/.stamp"
 }
@@ -130,9 +183,13 @@ apt_private() {
     mkdir -p "$APTDIR"/{lists/partial,cache,state,etc/sources.list.d,etc/preferences.d}
     [ -f /usr/share/keyrings/debian-archive-keyring.gpg ] &&
         keyring=" signed-by=/usr/share/keyrings/debian-archive-keyring.gpg"
-    # shellcheck disable=SC2016
-    sources=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE) $(COMPONENT) $(ORIGIN)' 'Identifier: Packages' |
-              awk -v opt="[arch=$ARCH$keyring]" '$4 == "Debian" {print "deb", opt, $1, $2, $3}' | LC_ALL=C sort -u)
+    if [ -n "$PRIVATE_SOURCES" ]; then
+        sources=$(awk -v opt="[arch=$ARCH$keyring]" '{print "deb", opt, $1, $2, $3}' <<< "$PRIVATE_SOURCES")
+    else
+        # shellcheck disable=SC2016
+        sources=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE) $(COMPONENT) $(ORIGIN)' 'Identifier: Packages' |
+                  awk -v opt="[arch=$ARCH$keyring]" '$4 == "Debian" {print "deb", opt, $1, $2, $3}' | LC_ALL=C sort -u)
+    fi
     [ -n "$sources" ] || die "the host's apt has no Debian binary package lists (apt-get update?)"
     cat > "$APTDIR/apt.conf.new" <<EOF
 APT::Architecture "$ARCH";
@@ -158,33 +215,37 @@ EOF
         apt_private_update
     fi
 }
-[ "$ARCH" = "$HOSTARCH" ] || apt_private
+# (UAPT or KHAPT private means KAPT private.)
+[ "$KAPT" = host ] || apt_private
 
 # --- choose versions from the apt cache --------------------------------------
-# "PKG VERSION" lines, newest version first (binary packages only), of the
-# image's architecture (versions) or the host's (host_versions).
+# "PKG VERSION" lines, newest version first (binary packages only), in the
+# apt configuration used for the command (host_versions), or of the image's
+# user space (versions).
 host_versions() {
     apt-cache madison "$@" 2>/dev/null |
         awk -F' *[|] *' '$3 !~ /Sources$/ {sub(/^ +/, "", $1); print $1, $2}'
 }
-versions() { apt_for "$ARCH" host_versions "$@"; }
+versions() { apt_for "$UAPT" host_versions "$@"; }
 
 # The kernel source and the kbuild tools come for the host, the image and the
 # headers for $ARCH, all of exactly the same version.
-pick_kernel() {   # sets SRCVER ABI IMGPKG
+pick_kernel() {   # sets SRCVER ABI IMGPKG KEXTRA
     local v up k have p
-    for v in $(host_versions linux-source-6.12 | awk '{print $2}'); do
+    for v in $(apt_for "$KHAPT" host_versions "linux-source-$KSERIES" | awk '{print $2}'); do
         up=${v%%-*}
-        for k in $(apt-cache pkgnames "linux-kbuild-$up+"); do
+        for k in $(apt_for "$KHAPT" apt-cache pkgnames "linux-kbuild-$up+"); do
             ABI=${k#linux-kbuild-}
-            have=$( { host_versions "$k"
-                      versions "linux-headers-$ABI-$KFLAVOUR" "linux-headers-$ABI-common" \
-                               "linux-image-$ABI-$KFLAVOUR-unsigned" "linux-image-$ABI-$KFLAVOUR"; } |
+            KEXTRA=${KPKG_EXTRA//@/$ABI-$KFLAVOUR}
+            # shellcheck disable=SC2086
+            have=$( { apt_for "$KHAPT" host_versions "$k"
+                      apt_for "$KAPT" host_versions "linux-headers-$ABI-$KFLAVOUR" "linux-headers-$ABI-common" \
+                               $KEXTRA ${KPKG_IMAGE//@/$ABI-$KFLAVOUR}; } |
                    awk -v v="$v" '$2 == v {print $1}')
-            for p in "$k" "linux-headers-$ABI-$KFLAVOUR" "linux-headers-$ABI-common"; do
+            for p in "$k" "linux-headers-$ABI-$KFLAVOUR" "linux-headers-$ABI-common" $KEXTRA; do
                 grep -qxF "$p" <<< "$have" || continue 2
             done
-            for IMGPKG in "linux-image-$ABI-$KFLAVOUR-unsigned" "linux-image-$ABI-$KFLAVOUR"; do
+            for IMGPKG in ${KPKG_IMAGE//@/$ABI-$KFLAVOUR}; do
                 grep -qxF "$IMGPKG" <<< "$have" && { SRCVER=$v; return 0; }
             done
         done
@@ -193,9 +254,9 @@ pick_kernel() {   # sets SRCVER ABI IMGPKG
 }
 
 if ! pick_kernel; then
-    [ "$(id -u)" = 0 ] && { log "no complete linux 6.12 package set in the apt cache: apt-get update"; apt-get update -qq; }
-    [ "$ARCH" = "$HOSTARCH" ] || apt_private_update
-    pick_kernel || die "no linux-source-6.12 with matching linux-image/headers/kbuild in the apt cache (needs bookworm-security or bookworm-backports; try apt-get update)"
+    [ "$(id -u)" = 0 ] && { log "no complete linux $KSERIES package set in the apt cache: apt-get update"; apt-get update -qq; }
+    [ "$KAPT" = host ] || apt_private_update
+    pick_kernel || die "no linux-source-$KSERIES with matching linux-image/headers/kbuild in the apt cache ($KSUITES; try apt-get update)"
 fi
 KVER=$ABI-$KFLAVOUR
 # shellcheck disable=SC2086
@@ -239,25 +300,27 @@ debfile() {   # debfile PKG VERSION ARCH: the cached .deb of ARCH or all, if any
     done
     return 0
 }
-fetch() {   # fetch PKG VERSION [ARCH]: F = the cached .deb, downloaded if missing
-    local a=${3:-$ARCH}
+fetch() {   # fetch PKG VERSION [ARCH APT]: F = the cached .deb, downloaded if missing
+    local a=${3:-$ARCH} apt=${4:-$UAPT}
     F=$(debfile "$1" "$2" "$a")
     if [ -z "$F" ]; then
         log "downloading $1 $2${3:+ ($a)}"
-        (cd "$DEBS" && apt_for "$a" apt-get download -q -o APT::Sandbox::User="$(id -un)" "$1=$2") ||
+        (cd "$DEBS" && apt_for "$apt" apt-get download -q -o APT::Sandbox::User="$(id -un)" "$1=$2") ||
             die "apt-get download $1=$2 failed (stale apt lists? try apt-get update)"
         F=$(debfile "$1" "$2" "$a")
         [ -n "$F" ] || die "apt-get download $1=$2: no ${1}_*_{$a,all}.deb in $DEBS"
     fi
 }
-# "PACKAGE ARCH" of the kernel tree: the kbuild tools run on the host.
-KPKGS="$IMGPKG $ARCH
-linux-headers-$ABI-$KFLAVOUR $ARCH
-linux-headers-$ABI-common $ARCH
-linux-kbuild-$ABI $HOSTARCH"
+# "PACKAGE ARCH APT" of the kernel tree: the kbuild tools run on the host.
+KPKGS="$IMGPKG $ARCH $KAPT
+linux-headers-$ABI-$KFLAVOUR $ARCH $KAPT
+linux-headers-$ABI-common $ARCH $KAPT
+linux-kbuild-$ABI $HOSTARCH $KHAPT"
+for p in $KEXTRA; do KPKGS="$KPKGS
+$p $ARCH $KAPT"; done
 # .debs of this build; others (older versions) are deleted at the end unless
-# the other architecture's last build uses them (see the end).
-KEEP="$(while read -r p _; do echo "${p}_$SRCVER"; done <<< "$KPKGS"; echo "linux-source-6.12_$SRCVER")
+# the other images' last builds use them (see the end).
+KEEP="$(while read -r p _; do echo "${p}_$SRCVER"; done <<< "$KPKGS"; echo "linux-source-${KSERIES}_$SRCVER")
 busybox-static_${BBVER/:/%3a}
 gpiod_$GPIODVER
 libgpiod3_$GPIODVER
@@ -265,30 +328,90 @@ libc6_$LIBCVER${EVTESTVER:+
 evtest_${EVTESTVER/:/%3a}}${HBBVER:+
 busybox-static_${HBBVER/:/%3a}}"
 
+# kernel_source DIR STRIP PATH...: extract PATHs (of the top of the tree) from
+# linux-source-$KSERIES into DIR, without the first STRIP components of their
+# names (linux-source-$KSERIES/...).
+kernel_source() {
+    local dir=$1 strip=$2
+    shift 2
+    fetch "linux-source-$KSERIES" "$SRCVER" "$HOSTARCH" "$KHAPT"
+    log "extracting $* from $(basename "$F")"
+    dpkg-deb --fsys-tarfile "$F" | tar -xO "./usr/src/linux-source-$KSERIES.tar.xz" |
+        tar -xJ -C "$dir" --strip-components="$strip" "${@/#/linux-source-$KSERIES/}"
+}
+# kmake DIR TARGET...: kbuild for the Kbuild file in DIR (external module)
+# against the headers. Skip BTF for the modules: no pahole needed.
+kmake() {
+    local dir=$1
+    shift
+    # shellcheck disable=SC2086
+    make -s -C "$KROOT/usr/src/linux-headers-$KVER" M="$dir" CONFIG_DEBUG_INFO_BTF_MODULES= $KMAKE_ARGS "$@"
+}
+
+# --- linux-kbuild's host tools, built again (7.3) -------------------------------
+# The linux-kbuild of trixie-backports is built for trixie: its modpost and
+# objtool (the programs behind Debian's wrappers scripts/mod/modpost and
+# tools/objtool/objtool) need glibc 2.38, bookworm has 2.36 (fixdep and the
+# other tools run). Both are built from linux-source-$KSERIES, with the host's
+# gcc-12: modpost as scripts/mod/Makefile does it (devicetable-offsets.h from
+# devicetable-offsets.s, compiled by kbuild with the kernel's flags, and the
+# Makefile's sed-offsets; elfconfig.h from mk_elfconfig), objtool with its
+# Makefile (libelf-dev). They replace Debian's binaries in the kernel tree.
+build_host_tools() {
+    local src=$KROOT/src kb=$KROOT/usr/lib/linux-kbuild-$ABI
+    if [ ! -f "$kb/scripts/mod/modpost.real-lsb-64" ] || [ ! -f "$kb/tools/objtool/objtool.real-x86" ]; then
+        die "linux-kbuild-$ABI: no scripts/mod/modpost.real-lsb-64 or tools/objtool/objtool.real-x86 to replace"
+    fi
+    rm -rf "$src"; mkdir -p "$src"
+    kernel_source "$src" 1 scripts/mod scripts/include include/linux/license.h include/linux/module_symbol.h \
+        include/linux/mod_devicetable.h include/linux/device-id \
+        tools/objtool tools/lib tools/include tools/arch/x86 tools/build tools/scripts
+    log "building modpost and objtool from linux-source-$KSERIES"
+    : > "$src/scripts/mod/Kbuild"   # for kmake: only the two targets below
+    kmake "$src/scripts/mod" devicetable-offsets.s empty.o
+    (
+        cd "$src/scripts/mod"
+        { echo "#ifndef __DEVICETABLE_OFFSETS_H__"; echo "#define __DEVICETABLE_OFFSETS_H__"
+          sed -ne 's:^[[:space:]]*\.ascii[[:space:]]*"\(.*\)".*:\1:; /^->/{s:->#\(.*\):/* \1 */:;
+                  s:^->\([^ ]*\) [\$#]*\([^ ]*\) \(.*\):#define \1 \2 /* \3 */:; s:->::; p;}' devicetable-offsets.s
+          echo "#endif"; } > devicetable-offsets.h
+        grep -q '^#define SIZE_virtio_device_id ' devicetable-offsets.h || die "devicetable-offsets.h: no offsets"
+        gcc-12 -O2 -o mk_elfconfig mk_elfconfig.c
+        ./mk_elfconfig < empty.o > elfconfig.h
+        gcc-12 -O2 -I../include -o modpost modpost.c file2alias.c sumversion.c symsearch.c
+    )
+    make -s -C "$src/tools/objtool" -j"$(nproc)" CC=gcc-12 HOSTCC=gcc-12
+    cp "$src/scripts/mod/modpost" "$kb/scripts/mod/modpost.real-lsb-64"
+    cp "$src/tools/objtool/objtool" "$kb/tools/objtool/objtool.real-x86"
+    rm -rf "$src"
+}
+
 # --- kernel tree: image, headers, kbuild ---------------------------------------
 KROOT=$CACHE/kernel-$SRCVER
 if [ ! -f "$KROOT/.done" ]; then
     rm -rf "$KROOT"; mkdir -p "$KROOT"
-    while read -r p a; do
-        fetch "$p" "$SRCVER" "$a"; log "unpacking $(basename "$F")"; dpkg-deb -x "$F" "$KROOT"
+    while read -r p a apt; do
+        fetch "$p" "$SRCVER" "$a" "$apt"; log "unpacking $(basename "$F")"; dpkg-deb -x "$F" "$KROOT"
     done <<< "$KPKGS"
-    # The headers Makefile includes the common one by absolute path.
-    sed -i "s|^include /usr/src/|include $KROOT/usr/src/|" "$KROOT/usr/src/linux-headers-$KVER/Makefile"
+    # Debian 13's packages install into /usr/lib only (merged /usr), where
+    # depmod -b and modprobe -d look for lib/modules.
+    [ -e "$KROOT/lib" ] || ln -s usr/lib "$KROOT/lib"
+    # The headers Makefile includes the common one by absolute path (and
+    # 7.3's sets KBUILD_OUTPUT to its own).
+    sed -i "s|^include /usr/src/|include $KROOT/usr/src/|; s|^KBUILD_OUTPUT=/usr/src/|KBUILD_OUTPUT=$KROOT/usr/src/|" \
+        "$KROOT/usr/src/linux-headers-$KVER/Makefile"
+    [ "$KTOOLS" = 0 ] || build_host_tools
     touch "$KROOT/.done"
 fi
 
 # --- gpio-virtio.ko, built out of tree from the same source version ------------
 MOD=$CACHE/mod-$SRCVER
 if [ ! -f "$MOD/gpio-virtio.ko" ]; then
-    fetch linux-source-6.12 "$SRCVER" "$HOSTARCH"
     rm -rf "$MOD"; mkdir -p "$MOD"
-    log "extracting drivers/gpio/gpio-virtio.c from $(basename "$F")"
-    dpkg-deb --fsys-tarfile "$F" | tar -xO ./usr/src/linux-source-6.12.tar.xz |
-        tar -xJ -C "$MOD" --strip-components=3 linux-source-6.12/drivers/gpio/gpio-virtio.c
+    kernel_source "$MOD" 3 drivers/gpio/gpio-virtio.c
     echo 'obj-m := gpio-virtio.o' > "$MOD/Kbuild"
     log "building gpio-virtio.ko against linux-headers-$KVER"
-    # Skip BTF for the module: no pahole needed.
-    make -s -C "$KROOT/usr/src/linux-headers-$KVER" M="$MOD" CONFIG_DEBUG_INFO_BTF_MODULES= modules
+    kmake "$MOD" modules
     $STRIP --strip-debug "$MOD/gpio-virtio.ko"
 fi
 
@@ -299,7 +422,7 @@ if [ ! -f "$LVL/vgpio-level.ko" ] || ! cmp -s "$HERE/vgpio-level.c" "$LVL/vgpio-
     cp "$HERE/vgpio-level.c" "$LVL/"
     echo 'obj-m := vgpio-level.o' > "$LVL/Kbuild"
     log "building vgpio-level.ko against linux-headers-$KVER"
-    make -s -C "$KROOT/usr/src/linux-headers-$KVER" M="$LVL" CONFIG_DEBUG_INFO_BTF_MODULES= modules
+    kmake "$LVL" modules
     $STRIP --strip-debug "$LVL/vgpio-level.ko"
 fi
 
@@ -310,17 +433,13 @@ fi
 # does the same (the descriptor's handler is handle_simple_irq, set by
 # irq_sim's map callback). configfs.ko (CONFIG_CONFIGFS_FS=m) comes from the
 # kernel package. SIM_RECIPE names this recipe: change it to rebuild.
-# Not in the arm64 image.
+# Not in the arm64 image; 7.3 has its own gpio-sim.ko (WITH_SIM=kernel).
 SIM=$CACHE/sim-$SRCVER
 SIM_RECIPE="gpio-sim.c + irq_sim.c (irq_to_desc -> generic_handle_irq_safe) v1"
-[ "$WITH_SIM" = 1 ] || SIM=
+[ "$WITH_SIM" = build ] || SIM=
 if [ -n "$SIM" ] && { [ ! -f "$SIM/gpio-sim.ko" ] || [ "$(cat "$SIM/recipe" 2>/dev/null)" != "$SIM_RECIPE" ]; }; then
-    fetch linux-source-6.12 "$SRCVER" "$HOSTARCH"
     rm -rf "$SIM"; mkdir -p "$SIM"
-    log "extracting drivers/gpio/gpio-sim.c, kernel/irq/irq_sim.c from $(basename "$F")"
-    dpkg-deb --fsys-tarfile "$F" | tar -xO ./usr/src/linux-source-6.12.tar.xz |
-        tar -xJ -C "$SIM" --strip-components=1 \
-            linux-source-6.12/drivers/gpio/gpio-sim.c linux-source-6.12/kernel/irq/irq_sim.c
+    kernel_source "$SIM" 1 drivers/gpio/gpio-sim.c kernel/irq/irq_sim.c
     mv "$SIM/drivers/gpio/gpio-sim.c" "$SIM/gpio-sim-main.c"
     mv "$SIM/kernel/irq/irq_sim.c" "$SIM/irq_sim.c"
     rm -r "$SIM/drivers" "$SIM/kernel"
@@ -331,7 +450,7 @@ if [ -n "$SIM" ] && { [ ! -f "$SIM/gpio-sim.ko" ] || [ "$(cat "$SIM/recipe" 2>/d
     printf 'obj-m := gpio-sim.o\ngpio-sim-y := gpio-sim-main.o irq_sim.o\n' > "$SIM/Kbuild"
     log "building gpio-sim.ko against linux-headers-$KVER"
     # modpost fails here on any symbol the kernel does not export.
-    make -s -C "$KROOT/usr/src/linux-headers-$KVER" M="$SIM" CONFIG_DEBUG_INFO_BTF_MODULES= modules
+    kmake "$SIM" modules
     strip --strip-debug "$SIM/gpio-sim.ko"
     echo "$SIM_RECIPE" > "$SIM/recipe"
 fi
@@ -344,12 +463,15 @@ depmod -b "$KROOT" "$KVER"
 MODPATHS=$(modprobe -d "$KROOT" -S "$KVER" -a --show-depends $MODULES |
            awk '$1 == "insmod" && !seen[$2]++ {print $2}') ||
     die "modules to load ($MODULES): one is not in $KVER (neither built in nor a module)"
-# gpio-sim.ko and what it needs (configfs), in load order; for gpio-sim.sh.
+# gpio-sim.ko (ours, or the kernel's gpio-sim.ko.xz) and what it needs
+# (configfs), in load order; for gpio-sim.sh.
 SIMPATHS=
-if [ -n "$SIM" ]; then
+if [ "$WITH_SIM" != none ]; then
     SIMPATHS=$(modprobe -d "$KROOT" -S "$KVER" --show-depends gpio_sim | awk '$1 == "insmod" {print $2}')
-    [ "$(basename "$(echo "$SIMPATHS" | tail -n 1)")" = gpio-sim.ko ] ||
-        die "modprobe --show-depends gpio_sim: unexpected $SIMPATHS"
+    case $(basename "$(echo "$SIMPATHS" | tail -n 1)") in
+    gpio-sim.ko | gpio-sim.ko.xz) ;;
+    *) die "modprobe --show-depends gpio_sim: unexpected $SIMPATHS" ;;
+    esac
 fi
 
 # --- userland ---------------------------------------------------------------------
@@ -374,7 +496,7 @@ applet_names() {   # the sorted, NUL-separated applet names in a busybox binary
 }
 BB=$USR/bin/busybox
 if [ "$ARCH" != "$HOSTARCH" ]; then
-    fetch busybox-static "$HBBVER" "$HOSTARCH"
+    fetch busybox-static "$HBBVER" "$HOSTARCH" host
     BB=$USR/busybox.$HOSTARCH
     dpkg-deb --fsys-tarfile "$F" | tar -xO ./bin/busybox > "$BB"; chmod +x "$BB"
     names=$(applet_names "$USR/bin/busybox")
@@ -419,7 +541,7 @@ for m in $SIMPATHS; do
     case $m in *.xz) xz -dc "$m" > "$ST/lib/modules/$b" ;; *) cp "$m" "$ST/lib/modules/$b" ;; esac
     SIMMODS="$SIMMODS /lib/modules/$b"
 done
-[ -z "$SIM" ] || install -m 0755 "$HERE/gpio-sim.sh" "$ST/usr/bin/gpio-sim.sh"
+[ "$WITH_SIM" = none ] || install -m 0755 "$HERE/gpio-sim.sh" "$ST/usr/bin/gpio-sim.sh"
 # Static, like busybox: vgpio-bench, the guest side of project/bench.py;
 # vgpio-keys (arm64), a key event reader for the gpio-keys tests.
 for p in $STATIC_PROGS; do
@@ -428,12 +550,14 @@ for p in $STATIC_PROGS; do
 done
 {
     echo "kernel=$KVER"
-    echo "kernel_package=$IMGPKG $SRCVER"
-    echo "gpio_virtio=built from linux-source-6.12 $SRCVER"
+    echo "kernel_package=$IMGPKG${KEXTRA:+ $KEXTRA} $SRCVER"
+    echo "gpio_virtio=built from linux-source-$KSERIES $SRCVER${KMAKE_ARGS:+ ($KMAKE_ARGS)}"
     echo "vgpio_level=/lib/modules/vgpio-level.ko (not loaded)"
     for p in $STATIC_PROGS; do echo "${p//-/_}=/usr/bin/$p"; done
-    [ -z "$SIM" ] ||
-        echo "gpio_sim=built from linux-source-6.12 $SRCVER (gpio-sim.c + irq_sim.c):$SIMMODS (not loaded; gpio-sim.sh)"
+    case $WITH_SIM in
+    build) echo "gpio_sim=built from linux-source-$KSERIES $SRCVER (gpio-sim.c + irq_sim.c):$SIMMODS (not loaded; gpio-sim.sh)" ;;
+    kernel) echo "gpio_sim=the kernel's (CONFIG_GPIO_SIM=m):$SIMMODS (not loaded; gpio-sim.sh)" ;;
+    esac
     echo "libgpiod=$GPIODVER"
     echo "busybox=$BBVER"
     echo "libc6=$LIBCVER"
@@ -443,7 +567,12 @@ done
 
 mkdir -p "$OUT.tmp"
 (cd "$ST" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -9 > "$OUT.tmp/initramfs.cpio.gz"
-cp "$KROOT/boot/vmlinuz-$KVER" "$OUT.tmp/vmlinuz"
+# /boot/vmlinuz-KVER (6.12); 7.3: lib/modules/KVER/vmlinuz(.unsigned).
+for f in "$KROOT/boot/vmlinuz-$KVER" "$KROOT/lib/modules/$KVER/vmlinuz" "$KROOT/lib/modules/$KVER/vmlinuz.unsigned" ''; do
+    [ -n "$f" ] || die "no vmlinuz in $KROOT"
+    [ -f "$f" ] && break
+done
+cp "$f" "$OUT.tmp/vmlinuz"
 cp "$ST/etc/VERSION" "$OUT.tmp/VERSION"
 rm -rf "$OUT" "$ST" "$USR"
 mv "$OUT.tmp" "$OUT"
@@ -451,9 +580,10 @@ ln -sfn "image-$HASH" "$CACHE/current"
 
 # --- drop what this build did not use (older versions, interrupted runs) ----------
 # Of the .debs of this architecture or `all`, those that neither this build
-# nor the other architecture's last one ($DEBS/.keep-*) uses. (The host's
-# .debs that an arm64 build used go with the next amd64 build.)
-echo "$KEEP" > "$DEBS/.keep-$ARCH"
+# nor the other images' last ones ($DEBS/.keep-*: amd64, arm64, amd64-k7.3)
+# use. (The host's .debs that an arm64 build used go with the next amd64
+# build.)
+echo "$KEEP" > "$DEBS/.keep-$KEEPID"
 KEEP=$(cat "$DEBS"/.keep-*)
 for f in "$DEBS"/*_"$ARCH".deb "$DEBS"/*_all.deb; do
     [ -e "$f" ] || continue
