@@ -3,7 +3,9 @@
 # in QEMU's functional test framework: on x86 q35 and microvm
 # (tests/functional/x86_64/test_virtio_gpio.py, the amd64 guest) and on
 # arm virt's virtio-mmio and PCIe (tests/functional/aarch64/, the arm64
-# guest). Arguments select the targets (x86_64, aarch64; default both).
+# guest); then the q35 cases again on the amd64 guest with Linux 7.3
+# (build-image.sh --kernel 7.3). Arguments select the suites (x86_64,
+# aarch64, x86_64-k7.3; default all three).
 # On failure, print the guest console and the QMP transcript of each
 # failed test.
 set -euo pipefail
@@ -14,22 +16,27 @@ export QEMU_BUILD_ROOT="$QEMU_OBJ"
 export PYTHONPATH="$QEMU_SRC/python:$QEMU_SRC/tests/functional"
 cd "$QEMU_OBJ"
 
-# run_suite TARGET GUEST_ARCH: the functional tests of TARGET on the
-# guest image of GUEST_ARCH
+# run_suite TARGET GUEST_ARCH KERNEL [ARGS...]: the functional tests of
+# TARGET on the guest image of GUEST_ARCH with Linux KERNEL; ARGS go to
+# unittest (-k CLASS selects a class)
 run_suite() {
-    local target=$1 arch=$2 name=test_virtio_gpio out tap t d rc=0
-    bash "$TOP/project/guest/build-image.sh" --arch "$arch"
-    if [ "$arch" = amd64 ]; then
+    local target=$1 arch=$2 kernel=$3 name=test_virtio_gpio out tap t d rc=0
+    shift 3
+    bash "$TOP/project/guest/build-image.sh" --arch "$arch" --kernel "$kernel"
+    if [ "$kernel" != 6.12 ]; then
+        export VGPIO_GUEST_DIR="$VGPIO_CACHE/guest/k$kernel/current"
+    elif [ "$arch" = amd64 ]; then
         export VGPIO_GUEST_DIR="$VGPIO_CACHE/guest/current"
     else
         export VGPIO_GUEST_DIR="$VGPIO_CACHE/guest/$arch/current"
     fi
+    echo "== e2e: $target, $arch guest with Linux $kernel $*"
     export QEMU_TEST_QEMU_BINARY="$QEMU_OBJ/qemu-system-$target"
     out="$QEMU_OBJ/tests/functional/$target"
     rm -rf "$out/$name".*
     tap=$(mktemp)
     if "$QEMU_OBJ/pyvenv/bin/python3" \
-           "$QEMU_SRC/tests/functional/$target/$name.py" 2>&1 | tee "$tap";
+           "$QEMU_SRC/tests/functional/$target/$name.py" "$@" 2>&1 | tee "$tap";
        [ "${PIPESTATUS[0]}" = 0 ]; then
         rm -f "$tap"
         return 0
@@ -47,12 +54,13 @@ run_suite() {
 }
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(x86_64 aarch64)
+[ ${#targets[@]} -gt 0 ] || targets=(x86_64 aarch64 x86_64-k7.3)
 failed=0
 for target in "${targets[@]}"; do
     case $target in
-    x86_64) run_suite x86_64 amd64 || failed=1 ;;
-    aarch64) run_suite aarch64 arm64 || failed=1 ;;
+    x86_64) run_suite x86_64 amd64 6.12 || failed=1 ;;
+    aarch64) run_suite aarch64 arm64 6.12 || failed=1 ;;
+    x86_64-k7.3) run_suite x86_64 amd64 7.3 -k VirtioGpioQ35 || failed=1 ;;
     *) echo "run-e2e: unknown target $target" >&2; exit 2 ;;
     esac
 done

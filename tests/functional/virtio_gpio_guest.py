@@ -174,6 +174,13 @@ class VirtioGpioGuest(QemuSystemTest):
         """The gpiochip of the device under test (first virtio one)."""
         return self.gpiochip
 
+    def guest_kernel(self):
+        """The guest kernel's (major, minor) version."""
+        release = self.guest('uname -r')[-1]
+        m = re.match(r'(\d+)\.(\d+)', release)
+        self.assertIsNotNone(m, f'uname -r: {release}')
+        return int(m.group(1)), int(m.group(2))
+
     # Tests ----------------------------------------------------------------
 
     def test_lines(self):
@@ -297,6 +304,47 @@ class VirtioGpioGuest(QemuSystemTest):
         self.assertEqual(ev['device'], 'gpio-b')
         self.assertEqual(self.lines('gpio-b')[0]['value'], True)
         self.assertEqual(self.lines('gpio')[0]['direction'], 'in')
+        if self.guest_kernel() < (7, 0):
+            # Linux 6.12's gpio-virtio shares one irq_chip among its
+            # devices: a second device's interrupts oops the guest
+            return
+        # Interrupts on both devices: a0 (gpio) and b1 (gpio-b, now high)
+        self.guest('gpiomon -e both -n 2 --format=%E a0 > /tmp/ev-a 2>&1 &')
+        self.guest('gpiomon -e both -n 2 --format=%E b1 > /tmp/ev-b 2>&1 &')
+        for value in (True, False):
+            self.wait_line(0, 'irq-unmasked', True, device='gpio')
+            self.wait_line(1, 'irq-unmasked', True, device='gpio-b')
+            self.gpio_set(0, value, device='gpio')
+            self.gpio_set(1, not value, device='gpio-b')
+        self.guest('wait')
+        self.assertEqual(self.guest('cat /tmp/ev-a'), ['rising', 'falling'])
+        self.assertEqual(self.guest('cat /tmp/ev-b'), ['falling', 'rising'])
+        for device, n in (('gpio', 0), ('gpio-b', 1)):
+            line = self.lines(device)[n]
+            self.assertEqual((line['irq-edges'], line['irq-events']), (2, 2))
+        self.assertEqual(self.guest('dmesg | grep -c -E "Oops|BUG:|WARNING:" '
+                                    '|| true'), ['0'])
+
+    def test_refused_set(self):
+        """
+        The device refuses SET_VALUE 1 on a read-only line: gpioset fails
+        and the line is not driven
+        """
+        self.launch(['-object', 'gpio-dummy,id=gpio0,ngpio=8,names=button,'
+                     'names=led,read-only=led'] +
+                    self.device_args('gpio', 'gpio0'))
+        self.assertEqual(self.lines()[1]['access'], 'read-only')
+        out = self.guest(f'gpioset -c {self.chip()} -z led=1 2>&1; '
+                         'echo rc=$?')
+        self.assertEqual(out[-1], 'rc=1', out)
+        self.assertTrue(any('unable to request lines' in o for o in out),
+                        out)
+        line = self.lines()[1]
+        self.assertNotEqual(line['direction'], 'out')
+        self.assertFalse(line['value'])
+        # the other lines are not affected
+        self.guest(f'gpioset -c {self.chip()} -z button=1')
+        self.wait_line(0, 'value', True)
 
     def test_reboot(self):
         self.launch()
