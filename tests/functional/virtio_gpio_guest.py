@@ -236,7 +236,13 @@ class VirtioGpioGuest(QemuSystemTest):
         self.wait_line(0, 'irq-unmasked', True)
 
     def monitor_result(self):
-        self.guest('wait')
+        try:
+            self.guest('wait')
+        except AssertionError as e:
+            # what the device saw and delivered, to tell a lost edge
+            # from a slow guest
+            self.fail(f'{e}; gpiomon still waits; line 0: '
+                      f'{self.lines()[0]}')
         return self.guest('cat /tmp/ev')
 
     def edges(self, values):

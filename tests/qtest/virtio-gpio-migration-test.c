@@ -827,6 +827,10 @@ static void test_host(void)
 
     args = g_strdup_printf("%s -incoming %s", devices, uri);
     dst = vgpio_mmio_start(args);
+    /* the stream loads while the monitor answers: wait until it is in */
+    g_free(status);
+    VGPIO_WAIT_FOR((status = migration_end(dst)), MIGRATION_TIMEOUT_US);
+    g_assert_cmpstr(status, ==, "completed");
     mig_switch(&v, dst);
     g_assert_cmpint(vgpio_sim_value(1), ==, 1);
     g_assert_true(vgpio_line_bool(&v.t, 0, "irq-latched"));
