@@ -34,6 +34,13 @@ For each machine and run, two boots of the test guest (1 vCPU, 256 MiB):
    guest read - events the guest kernel dropped (sequence gaps): 0 means
    every edge is accounted for.
 
+The floor: where the guest image has gpio-sim (the amd64 guests), each
+boot also runs the same loops on a gpio-sim chip of the same guest: the
+requests on its lines, and the events read while the guest itself
+toggles a sim line's pull at each rate (vgpio-bench toggle).  That is
+the guest's own cost with no device round trip; the tables give our
+figure, the floor and their ratio.
+
 Prints one JSON object per measurement (lines starting with '{'), then a
 table of the medians over the runs.
 """
@@ -132,6 +139,22 @@ class Guest:
                     if re.match(r'^gpiochip\d+ \[' + label + r'\] ', c)]
         self.chip = find(r'virtio\d+')[0]
         self.pl061 = find(r'[0-9a-f]+\.pl061')
+        self._sim = None
+
+    def sim(self):
+        """(chip, pull attribute of line 0) of a gpio-sim chip in this
+        guest, made on first use; None where the image has no gpio-sim"""
+        if self._sim is None:
+            self._sim = ()
+            if self.run('command -v gpio-sim.sh || true'):
+                chip = self.run('gpio-sim.sh create floor 8')[-1].split()[0]
+                cfs = '/sys/kernel/config/gpio-sim/floor'
+                pull = self.run(f'echo /sys/devices/platform/'
+                                f'$(cat {cfs}/dev_name)/'
+                                f'$(cat {cfs}/gpio-bank0/chip_name)/'
+                                f'sim_gpio0/pull')[-1]
+                self._sim = (chip, pull)
+        return self._sim or None
 
     def run(self, cmd, timeout=120):
         return self.con.run(cmd, timeout)
@@ -217,6 +240,11 @@ def bench_ops(g, count):
         # line 0: line 3 is virt's power key
         r = kv(g.run(f'vgpio-bench ops {g.pl061[0]} {op} {n} {count}')[-1])
         r['kind'] = 'pl061'
+        out.append(r)
+    sim = g.sim()
+    for op, n in OPS if sim else []:
+        r = kv(g.run(f'vgpio-bench ops {sim[0]} {op} {n} {count}')[-1])
+        r['kind'] = 'floor'
         out.append(r)
     return out
 
@@ -326,6 +354,28 @@ def bench_rate(g, peer, rate, seconds):
     return r
 
 
+def bench_rate_floor(g, rate, seconds):
+    """The guest reads the edges of a gpio-sim line whose pull it toggles
+    itself at @rate: the events floor"""
+    chip, pull = g.sim()
+    g.run(f'vgpio-bench events {chip} 0 60 1500 > /tmp/evf 2>&1 &')
+    wait_ready(g, '/tmp/evf')
+    t = kv(g.run(f'vgpio-bench toggle {pull} {rate} {seconds}',
+                 timeout=60 + seconds * 10)[-1])
+    g.run('wait', timeout=180)
+    ev = kv(g.run('cat /tmp/evf')[-1])
+    g.run(f'echo pull-down > {pull}')
+    return {'kind': 'irq-floor', 'rate': rate, 'injected': int(t['n']),
+            'inject_s': t['s'], 'guest_events': int(ev['n']),
+            'guest_drops': int(ev['gaps']), 'guest_rate': ev['rate'],
+            'irq2read_p50_us': ev['irq2read_p50_us'],
+            'irq2read_p99_us': ev['irq2read_p99_us']}
+
+
+def ratio(a, b):
+    return f'{a / b:.2f}' if b and b == b and a == a else '-'
+
+
 def median(rows, key):
     vals = [r[key] for r in rows if key in r]
     return statistics.median(vals) if vals else float('nan')
@@ -384,6 +434,8 @@ def main():
         yield bench_latency(g, peer, max(1, a.count // 4))
         for rate in rates:
             yield bench_rate(g, peer, rate, a.seconds)
+        for rate in rates if g.sim() else []:
+            yield bench_rate_floor(g, rate, a.seconds)
 
     for run in range(a.runs):
         for m in a.machines.split(','):
@@ -414,15 +466,23 @@ def main():
     for m in a.machines.split(','):
         rows = [r for r in results if r['machine'] == m]
         ops = [r for r in rows if r['kind'] == 'ops']
+        floor = [r for r in rows if r['kind'] == 'floor']
         if ops:
-            print(f'\n{m}: requests (gpio-dummy)')
+            print(f'\n{m}: requests (gpio-dummy)' +
+                  ('; floor: the same on a gpio-sim chip of the same guest'
+                   if floor else ''))
             print(f'  {"op":<8}{"lines":>6}{"ops/s":>9}{"mean us":>9}'
-                  f'{"p50 us":>8}{"p99 us":>8}')
+                  f'{"p50 us":>8}{"p99 us":>8}' +
+                  (f'{"floor ops/s":>12}{"ratio":>7}' if floor else ''))
             for op, n in OPS:
                 s = [r for r in ops if r['op'] == op and r['lines'] == n]
+                fl = [r for r in floor if r['op'] == op and r['lines'] == n]
                 print(f'  {op:<8}{n:>6}{median(s, "ops_s"):>9.0f}'
                       f'{median(s, "mean_us"):>9.1f}'
-                      f'{median(s, "p50_us"):>8.1f}{median(s, "p99_us"):>8.1f}')
+                      f'{median(s, "p50_us"):>8.1f}{median(s, "p99_us"):>8.1f}'
+                      + (f'{median(fl, "ops_s"):>12.0f}'
+                         f'{ratio(median(s, "ops_s"), median(fl, "ops_s")):>7}'
+                         if fl else ''))
         pl = [r for r in rows if r['kind'] == 'pl061']
         if pl:
             print(f'  PL061 of the same boots (QEMU\'s emulated GPIO), and '
@@ -440,12 +500,15 @@ def main():
             print(f'  round trip host SET -> guest event -> guest set -> '
                   f'host VALUE: p50 {median(lat, "rtt_p50_us"):.0f} us, '
                   f'p99 {median(lat, "rtt_p99_us"):.0f} us')
+            fl_all = [r for r in rows if r['kind'] == 'irq-floor']
             print(f'  {"rate/s":>7}{"injected":>9}{"guest ev/s":>11}'
                   f'{"events":>8}{"collapsed":>10}{"kdrops":>7}{"lost":>6}'
-                  f'{"irq->read p50/p99 us":>22}')
+                  f'{"irq->read p50/p99 us":>22}' +
+                  (f'{"floor ev/s":>11}{"ratio":>7}' if fl_all else ''))
             for rate in rates:
                 s = [r for r in rows if r['kind'] == 'irq' and
                      r['rate'] == rate]
+                fl = [r for r in fl_all if r['rate'] == rate]
                 if not s:
                     continue
                 print(f'  {rate:>7}{median(s, "injected"):>9.0f}'
@@ -455,7 +518,13 @@ def main():
                       f'{median(s, "guest_drops"):>7.0f}'
                       f'{median(s, "lost"):>6.0f}'
                       f'{median(s, "irq2read_p50_us"):>12.0f}/'
-                      f'{median(s, "irq2read_p99_us"):<9.0f}')
+                      f'{median(s, "irq2read_p99_us"):<9.0f}' +
+                      (f'{median(fl, "guest_rate"):>11.0f}'
+                       f'{ratio(median(s, "guest_rate"), median(fl, "guest_rate")):>7}'
+                       if fl else ''))
+            if fl_all:
+                print('  floor: gpio-sim events read in the same guest, '
+                      'edges made by the guest (vgpio-bench toggle)')
     return 1 if any(r['kind'] == 'error' for r in results) else 0
 
 

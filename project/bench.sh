@@ -3,14 +3,19 @@
 # test guests on q35, microvm and arm virt (virtio-mmio and PCIe) and time
 # requests and interrupts (project/bench.py; arguments go to it, e.g.
 # --runs 5 --machines virt-mmio,virt-pci --json out.json).
+# VGPIO_QEMU=10.0 times the 10.0 build; VGPIO_BENCH_KERNEL=7.3 boots the
+# amd64 guest with Linux 7.3 (the arm64 guest has 6.12 only).
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/project/env.sh"
 bash "$TOP/project/setup.sh"
 bash "$TOP/project/build.sh" build >/dev/null
-bash "$TOP/project/guest/build-image.sh" >/dev/null
+kernel=${VGPIO_BENCH_KERNEL:-6.12}
+guest=$VGPIO_CACHE/guest/current
+[ "$kernel" = 6.12 ] || guest=$VGPIO_CACHE/guest/k$kernel/current
+bash "$TOP/project/guest/build-image.sh" --kernel "$kernel" >/dev/null
 bash "$TOP/project/guest/build-image.sh" --arch arm64 >/dev/null
 exec python3 "$TOP/project/bench.py" "$QEMU_OBJ/qemu-system-x86_64" \
-    "$VGPIO_CACHE/guest/current" \
+    "$guest" \
     --arm "$QEMU_OBJ/qemu-system-aarch64" "$VGPIO_CACHE/guest/arm64/current" \
     "$@"

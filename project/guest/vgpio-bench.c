@@ -24,6 +24,13 @@
  *       "ready"; on each event on IN sets OUT to IN's edge (rising: 1,
  *       falling: 0), COUNT times.  The host times the round trip.
  *
+ *   vgpio-bench toggle PULL RATE SECONDS
+ *       Writes pull-up and pull-down in turn to PULL, the sysfs "pull"
+ *       attribute of a gpio-sim line, RATE times a second for SECONDS
+ *       (starting with pull-up): edges made inside the guest, with no
+ *       device in the way, for the events floor.  Prints: toggle n=..
+ *       s=..
+ *
  * Exit status 0, or 1 with a message on stderr.
  *
  * Copyright (c) 2026 The virtio-gpio for QEMU authors
@@ -272,6 +279,43 @@ static int bench_echo(const char *chip, unsigned in, unsigned out,
     return 0;
 }
 
+static int bench_toggle(const char *path, unsigned rate, double seconds)
+{
+    static const char *const pull[] = { "pull-down\n", "pull-up\n" };
+    unsigned n = rate * seconds, i;
+    uint64_t t0;
+    int fd;
+
+    if (!rate || !n) {
+        fprintf(stderr, "vgpio-bench: bad toggle arguments\n");
+        return 1;
+    }
+    fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) {
+        die(path);
+    }
+    t0 = now_ns();
+    for (i = 0; i < n; i++) {
+        uint64_t due = t0 + (uint64_t)i * 1000000000ull / rate;
+        const char *p = pull[(i + 1) & 1];
+
+        if (now_ns() < due) {
+            struct timespec ts = {
+                .tv_sec = due / 1000000000ull,
+                .tv_nsec = due % 1000000000ull,
+            };
+
+            clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+        }
+        if (pwrite(fd, p, strlen(p), 0) < 0) {
+            die(path);
+        }
+    }
+    printf("toggle n=%u s=%.3f\n", n, (now_ns() - t0) / 1e9);
+    close(fd);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 6 && !strcmp(argv[1], "ops")) {
@@ -285,8 +329,12 @@ int main(int argc, char **argv)
         return bench_echo(argv[2], atoi(argv[3]), atoi(argv[4]),
                           atoi(argv[5]));
     }
+    if (argc == 5 && !strcmp(argv[1], "toggle")) {
+        return bench_toggle(argv[2], atoi(argv[3]), atof(argv[4]));
+    }
     fprintf(stderr, "usage: vgpio-bench ops CHIP get|set|setget NLINES COUNT\n"
             "       vgpio-bench events CHIP LINE WAIT_S IDLE_MS\n"
-            "       vgpio-bench echo CHIP IN OUT COUNT\n");
+            "       vgpio-bench echo CHIP IN OUT COUNT\n"
+            "       vgpio-bench toggle PULL RATE SECONDS\n");
     return 2;
 }
