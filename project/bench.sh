@@ -11,11 +11,10 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 bash "$TOP/project/setup.sh"
 bash "$TOP/project/build.sh" build >/dev/null
 kernel=${VGPIO_BENCH_KERNEL:-6.12}
-guest=$VGPIO_CACHE/guest/current
-[ "$kernel" = 6.12 ] || guest=$VGPIO_CACHE/guest/k$kernel/current
+guest=$(guest_image amd64 "$kernel")
 bash "$TOP/project/guest/build-image.sh" --kernel "$kernel" >/dev/null
 bash "$TOP/project/guest/build-image.sh" --arch arm64 >/dev/null
 exec python3 "$TOP/project/bench.py" "$QEMU_OBJ/qemu-system-x86_64" \
     "$guest" \
-    --arm "$QEMU_OBJ/qemu-system-aarch64" "$VGPIO_CACHE/guest/arm64/current" \
+    --arm "$QEMU_OBJ/qemu-system-aarch64" "$(guest_image arm64 6.12)" \
     "$@"

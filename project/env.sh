@@ -40,6 +40,18 @@ link_firmware() {
     done
 }
 
+# guest_image ARCH KERNEL: the directory of the test guest image that
+# project/guest/build-image.sh --arch ARCH --kernel KERNEL makes
+guest_image() {
+    if [ "$2" != 6.12 ]; then
+        echo "$VGPIO_CACHE/guest/k$2/current"
+    elif [ "$1" = amd64 ]; then
+        echo "$VGPIO_CACHE/guest/current"
+    else
+        echo "$VGPIO_CACHE/guest/$1/current"
+    fi
+}
+
 # Our device sets (project/configs/<target>-softmmu/vgpio.mak) go into
 # the QEMU tree $1, where --with-devices-<arch>=vgpio looks for them.
 install_device_configs() {

@@ -24,13 +24,8 @@ run_suite() {
     local target=$1 arch=$2 kernel=$3 name=test_virtio_gpio out tap t d rc=0
     shift 3
     bash "$TOP/project/guest/build-image.sh" --arch "$arch" --kernel "$kernel"
-    if [ "$kernel" != 6.12 ]; then
-        export VGPIO_GUEST_DIR="$VGPIO_CACHE/guest/k$kernel/current"
-    elif [ "$arch" = amd64 ]; then
-        export VGPIO_GUEST_DIR="$VGPIO_CACHE/guest/current"
-    else
-        export VGPIO_GUEST_DIR="$VGPIO_CACHE/guest/$arch/current"
-    fi
+    VGPIO_GUEST_DIR=$(guest_image "$arch" "$kernel")
+    export VGPIO_GUEST_DIR
     echo "== e2e: $target, $arch guest with Linux $kernel $*"
     export QEMU_TEST_QEMU_BINARY="$QEMU_OBJ/qemu-system-$target"
     out="$QEMU_OBJ/tests/functional/$target"
