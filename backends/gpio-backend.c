@@ -414,6 +414,10 @@ static int gpio_backend_update(GpioBackend *s, unsigned line,
             return ret;
         }
     }
+    if (new->irq_type == GPIO_IRQ_TYPE_NONE) {
+        l->irq_active = false;
+    }
+    gpio_record_line(s, line);
     if (old.dir != new->dir || (new->dir == GPIO_DIRECTION_OUT &&
                                 old.output_value != new->output_value)) {
         gpio_backend_emit_changed(s, line);
@@ -498,10 +502,17 @@ void gpio_backend_set_input_level(GpioBackend *s, unsigned line, bool level)
     }
     trace_gpio_backend_input_level(s, line, level);
     l->input_level = level;
+    gpio_record_line(s, line);
     if (s->fe && l->config.dir != GPIO_DIRECTION_OUT) {
         s->fe->input_changed(s->fe_opaque, line,
                              level ? GPIO_EDGE_RISING : GPIO_EDGE_FALLING);
     }
+}
+
+void gpio_backend_irq_signal(GpioBackend *s, unsigned line, bool active)
+{
+    s->lines[line].irq_active = active;
+    gpio_record_line(s, line);
 }
 
 /*
@@ -577,6 +588,7 @@ static int gpio_backend_lines_post_load(void *opaque, int version_id)
                 .irq_type = m->irq_type,
             };
         }
+        gpio_record_line(s, i);
     }
     return 0;
 }
@@ -696,6 +708,25 @@ void gpio_backend_class_add_ngpio(ObjectClass *oc, size_t offset)
                                           ")");
 }
 
+static char *gpio_backend_get_record(Object *obj, Error **errp)
+{
+    return g_strdup(GPIO_BACKEND(obj)->record);
+}
+
+static void gpio_backend_set_record(Object *obj, const char *value,
+                                    Error **errp)
+{
+    GpioBackend *s = GPIO_BACKEND(obj);
+
+    if (s->opened) {
+        error_setg(errp, "property 'record' cannot be set after the backend "
+                   "is opened; use gpio-record-start");
+        return;
+    }
+    g_free(s->record);
+    s->record = g_strdup(value);
+}
+
 static bool gpio_backend_get_opened(Object *obj, Error **errp)
 {
     return GPIO_BACKEND(obj)->opened;
@@ -710,6 +741,9 @@ static void gpio_backend_complete(UserCreatable *uc, Error **errp)
         return;
     }
     assert(s->lines);
+    if (s->record && !gpio_record_start(s, s->record, errp)) {
+        return;
+    }
     s->opened = true;
     QTAILQ_INSERT_TAIL(&gpio_backends, s, next);
 }
@@ -717,6 +751,11 @@ static void gpio_backend_complete(UserCreatable *uc, Error **errp)
 static bool gpio_backend_can_be_deleted(UserCreatable *uc)
 {
     return !GPIO_BACKEND(uc)->fe_dev;
+}
+
+static void gpio_backend_init(Object *obj)
+{
+    QTAILQ_INIT(&GPIO_BACKEND(obj)->stimuli);
 }
 
 static void gpio_backend_finalize(Object *obj)
@@ -727,6 +766,8 @@ static void gpio_backend_finalize(Object *obj)
     if (s->opened) {
         QTAILQ_REMOVE(&gpio_backends, s, next);
     }
+    gpio_stimulus_cancel_all(s);
+    gpio_record_stop(s);
     for (i = 0; i < s->ngpio; i++) {
         g_free(s->lines[i].name);
     }
@@ -742,6 +783,7 @@ static void gpio_backend_finalize(Object *obj)
     qapi_free_strList(s->names);
     qapi_free_strList(s->input_only);
     qapi_free_strList(s->read_only);
+    g_free(s->record);
 }
 
 static void gpio_backend_class_init(ObjectClass *oc, const void *data)
@@ -761,12 +803,18 @@ static void gpio_backend_class_init(ObjectClass *oc, const void *data)
     gpio_backend_class_add_list(oc, "read-only",
                                 offsetof(GpioBackend, read_only),
                                 "Lines the guest can only read");
+    object_class_property_add_str(oc, "record", gpio_backend_get_record,
+                                  gpio_backend_set_record);
+    object_class_property_set_description(oc, "record",
+                                          "Record the lines to this VCD "
+                                          "file from when the backend opens");
 }
 
 static const TypeInfo gpio_backend_info = {
     .name = TYPE_GPIO_BACKEND,
     .parent = TYPE_OBJECT,
     .instance_size = sizeof(GpioBackend),
+    .instance_init = gpio_backend_init,
     .instance_finalize = gpio_backend_finalize,
     .class_size = sizeof(GpioBackendClass),
     .class_init = gpio_backend_class_init,

@@ -1,5 +1,5 @@
 /*
- * QMP commands for GPIO lines: query-gpio and gpio-set
+ * QMP commands for GPIO lines: query-gpio, gpio-set, recordings, stimuli
  *
  * Copyright (c) 2026 The virtio-gpio for QEMU authors
  *
@@ -69,15 +69,23 @@ static bool gpio_backend_find_line(GpioBackend *s, bool has_line,
     return true;
 }
 
-/* The host sets the input level of a simulated line */
-static void gpio_set_input(GpioBackend *s, unsigned line, bool level,
-                           Error **errp)
+static bool gpio_backend_settable(GpioBackend *s, Error **errp)
 {
     if (!GPIO_BACKEND_GET_CLASS(s)->host_settable) {
         g_autofree char *id = gpio_backend_id(s);
 
         error_setg(errp, "the lines of gpio backend '%s' (%s) cannot be set "
                    "from the monitor", id, object_get_typename(OBJECT(s)));
+        return false;
+    }
+    return true;
+}
+
+/* The host sets the input level of a simulated line */
+static void gpio_set_input(GpioBackend *s, unsigned line, bool level,
+                           Error **errp)
+{
+    if (!gpio_backend_settable(s, errp)) {
         return;
     }
     if (line >= s->ngpio) {
@@ -144,6 +152,7 @@ static GpioControllerInfo *gpio_controller_info(GpioBackend *s,
         info->qom_path =
             object_get_canonical_path(OBJECT(gpio_backend_get_frontend(s)));
     }
+    info->recording = g_strdup(gpio_record_path(s));
     for (i = end - 1; i >= (int)first; i--) {
         QAPI_LIST_PREPEND(info->lines, gpio_line_info(s, i));
     }
@@ -181,6 +190,160 @@ GpioControllerInfoList *qmp_query_gpio(const char *id, bool has_first,
             return NULL;
         }
         QAPI_LIST_APPEND(tail, gpio_controller_info(s, first, n));
+    }
+    return head;
+}
+
+void qmp_gpio_record_start(const char *id, const char *path, Error **errp)
+{
+    GpioBackend *s = gpio_backend_find(id, errp);
+
+    if (s) {
+        gpio_record_start(s, path, errp);
+    }
+}
+
+void qmp_gpio_record_stop(const char *id, Error **errp)
+{
+    GpioBackend *s = gpio_backend_find(id, errp);
+
+    if (!s) {
+        return;
+    }
+    if (!gpio_record_path(s)) {
+        g_autofree char *name = gpio_backend_id(s);
+
+        error_setg(errp, "gpio backend '%s' is not recording", name);
+        return;
+    }
+    gpio_record_stop(s);
+}
+
+/* The steps of gpio-stimulus-start, in ns after now */
+static GArray *gpio_stimulus_steps(GpioBackend *s,
+                                   GpioStimulusStepList *list, bool repeated,
+                                   Error **errp)
+{
+    g_autoptr(GArray) steps = g_array_new(false, false, sizeof(GpioStep));
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    int64_t time = 0;
+    unsigned n;
+
+    for (n = 0; list; list = list->next, n++) {
+        GpioStimulusStep *in = list->value;
+        GpioStep step = { .value = in->value };
+        unsigned line;
+
+        if (in->has_delay && in->has_at) {
+            error_setg(errp, "step %u gives both 'delay' and 'at'", n);
+            return NULL;
+        }
+        if (in->has_at && repeated) {
+            error_setg(errp, "step %u: a repeated stimulus takes no 'at'", n);
+            return NULL;
+        }
+        if (in->has_at) {
+            if (in->at > INT64_MAX) {
+                error_setg(errp, "step %u: 'at' is out of range", n);
+                return NULL;
+            }
+            if (in->at < now) {
+                error_setg(errp, "step %u: time %" PRIu64 " is in the past "
+                           "(the VM clock is at %" PRId64 ")", n, in->at, now);
+                return NULL;
+            }
+            if ((int64_t)in->at - now < time) {
+                error_setg(errp, "step %u comes before the one before it", n);
+                return NULL;
+            }
+            time = in->at - now;
+        } else if (in->delay > INT64_MAX - time) {
+            error_setg(errp, "step %u: delay out of range", n);
+            return NULL;
+        } else {
+            time += in->delay;
+        }
+        if (!gpio_backend_find_line(s, in->has_line, in->line, in->name,
+                                    &line, errp)) {
+            error_prepend(errp, "step %u: ", n);
+            return NULL;
+        }
+        step.time = time;
+        step.line = line;
+        g_array_append_val(steps, step);
+    }
+    return g_steal_pointer(&steps);
+}
+
+void qmp_gpio_stimulus_start(const char *id, const char *stimulus,
+                             bool has_steps, GpioStimulusStepList *steps,
+                             const char *vcd,
+                             bool has_repeat, uint64_t repeat,
+                             bool has_period, uint64_t period, Error **errp)
+{
+    GpioBackend *s = gpio_backend_find(id, errp);
+    g_autoptr(GArray) list = NULL;
+    bool repeated = has_repeat && repeat != 1;
+
+    if (!s || !gpio_backend_settable(s, errp)) {
+        return;
+    }
+    if (has_steps == !!vcd) {
+        error_setg(errp, "give either 'steps' or 'vcd'");
+        return;
+    }
+    if (has_period && period > INT64_MAX) {
+        error_setg(errp, "'period' is out of range");
+        return;
+    }
+    list = has_steps ? gpio_stimulus_steps(s, steps, repeated, errp)
+                 : gpio_vcd_steps(s, vcd, errp);
+    if (!list) {
+        return;
+    }
+    if (!has_period && list->len) {
+        period = g_array_index(list, GpioStep, list->len - 1).time;
+    }
+    gpio_stimulus_start(s, stimulus, list, period,
+                        repeat ? repeat - 1 : 0, has_repeat && !repeat, errp);
+}
+
+void qmp_gpio_stimulus_cancel(const char *id, const char *stimulus,
+                              Error **errp)
+{
+    GpioBackend *s = gpio_backend_find(id, errp);
+    GpioStimulus *st = s ? gpio_stimulus_find(s, stimulus) : NULL;
+
+    if (s && !st) {
+        g_autofree char *name = gpio_backend_id(s);
+
+        error_setg(errp, "gpio backend '%s' has no stimulus '%s'", name,
+                   stimulus);
+        return;
+    }
+    if (st) {
+        gpio_stimulus_cancel(st);
+    }
+}
+
+GpioStimulusInfoList *qmp_query_gpio_stimuli(const char *id, Error **errp)
+{
+    GpioStimulusInfoList *head = NULL, **tail = &head;
+    GpioBackend *s = NULL;
+    GpioStimulus *st;
+
+    if (id) {
+        s = gpio_backend_find(id, errp);
+        if (!s) {
+            return NULL;
+        }
+    }
+    for (s = s ?: gpio_backend_next(NULL); s; s = id ? NULL :
+         gpio_backend_next(s)) {
+        for (st = gpio_stimulus_next(s, NULL); st;
+             st = gpio_stimulus_next(s, st)) {
+            QAPI_LIST_APPEND(tail, gpio_stimulus_info(st));
+        }
     }
     return head;
 }

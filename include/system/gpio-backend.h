@@ -59,6 +59,8 @@ typedef struct GpioLine {
     GpioLineConfig config;
     /* The level outside: changed by gpio_backend_set_input_level() only */
     bool input_level;
+    /* The frontend's: gpio_backend_irq_signal() */
+    bool irq_active;
 } GpioLine;
 
 /*
@@ -71,6 +73,19 @@ typedef struct GpioBackendFrontend {
     void (*input_changed)(void *opaque, unsigned line, int edge);
     void (*irq_state)(void *opaque, unsigned line, GpioLineInfo *info);
 } GpioBackendFrontend;
+
+/* A recording of the lines (backends/gpio-record.c) */
+typedef struct GpioRecorder GpioRecorder;
+
+/* A stimulus (backends/gpio-stimulus.c) */
+typedef struct GpioStimulus GpioStimulus;
+
+/* A step of a stimulus: set @line to @value @time ns after it started */
+typedef struct GpioStep {
+    int64_t time;
+    uint16_t line;
+    bool value;
+} GpioStep;
 
 /* A line in the migration stream */
 typedef struct GpioLineMig {
@@ -130,6 +145,7 @@ struct GpioBackend {
     strList *names;         /* "names" property: line names, in order */
     strList *input_only;    /* "input-only" property: lines */
     strList *read_only;     /* "read-only" property: lines */
+    char *record;           /* "record" property: a VCD file */
 
     /*< private >*/
     uint16_t mig_ngpio;         /* the lines, as the migration stream has */
@@ -140,6 +156,9 @@ struct GpioBackend {
     unsigned event_count;       /* events sent in the current interval */
     unsigned event_cursor;      /* the line the next held one is after */
     unsigned long *event_held;  /* lines with a change held back */
+    GpioRecorder *recorder;     /* the recording under way, or NULL */
+    QTAILQ_HEAD(, GpioStimulus) stimuli;    /* the stimuli playing */
+    Error *stimulus_blocker;    /* migration blocker while one plays */
     const GpioBackendFrontend *fe;
     void *fe_opaque;
     DeviceState *fe_dev;        /* the frontend */
@@ -334,6 +353,18 @@ int gpio_backend_configure(GpioBackend *s, unsigned line,
  */
 int gpio_backend_get_value(GpioBackend *s, unsigned line, bool *value);
 
+/**
+ * gpio_backend_irq_signal: the frontend's interrupt for a line
+ * @s: the backend
+ * @line: the line, below s->ngpio
+ * @active: true when the frontend delivers an interrupt for @line, false
+ *     when the guest is ready for the next one
+ *
+ * For the recording; the backend clears it when the line's interrupt
+ * trigger is switched off.
+ */
+void gpio_backend_irq_signal(GpioBackend *s, unsigned line, bool active);
+
 /* For the monitor */
 
 /**
@@ -398,5 +429,118 @@ void gpio_backend_irq_state(GpioBackend *s, unsigned line,
  * For HMP's gpio_set.
  */
 void gpio_set_line(const char *id, const char *line, bool value, Error **errp);
+
+/* Recording the lines to a VCD file (backends/gpio-record.c) */
+
+/**
+ * gpio_record_start: record the lines of a backend
+ * @s: the backend, opened
+ * @path: the VCD file to write
+ * @errp: pointer to a NULL-initialized error object
+ *
+ * Returns: true on success, false with @errp set if @s is recording
+ * already or the file cannot be written.
+ */
+bool gpio_record_start(GpioBackend *s, const char *path, Error **errp);
+
+/**
+ * gpio_record_stop: stop the recording of a backend, if any
+ * @s: the backend
+ */
+void gpio_record_stop(GpioBackend *s);
+
+/**
+ * gpio_record_line: write the changes of a line to the recording, if any
+ * @s: the backend
+ * @line: the line, below s->ngpio
+ */
+void gpio_record_line(GpioBackend *s, unsigned line);
+
+/**
+ * gpio_record_path: the file a backend records to
+ * @s: the backend
+ *
+ * Returns: the path, or NULL when @s is not recording.
+ */
+const char *gpio_record_path(GpioBackend *s);
+
+/* Stimuli (backends/gpio-stimulus.c) */
+
+/**
+ * gpio_stimulus_start: play input changes on the VM clock
+ * @s: the backend, opened
+ * @name: the stimulus's name, unique in @s
+ * @steps: GpioStep, in time order; the stimulus takes a reference
+ * @period: ns from the start of one time through the steps to the next
+ * @repeat: how many more times to play the steps after the first
+ * @forever: play them until the stimulus is cancelled
+ * @errp: pointer to a NULL-initialized error object
+ *
+ * The steps due at once are played before the function returns; the
+ * others on a QEMU_CLOCK_VIRTUAL timer.  GPIO_STIMULUS_DONE is sent when
+ * the stimulus ends, and migration is blocked while a stimulus plays.
+ *
+ * Returns: true on success, false with @errp set for a name in use, no
+ * steps, a line out of range or set by another stimulus, steps out of
+ * order, a bad period or a migration under way.
+ */
+bool gpio_stimulus_start(GpioBackend *s, const char *name, GArray *steps,
+                         int64_t period, uint64_t repeat, bool forever,
+                         Error **errp);
+
+/**
+ * gpio_stimulus_find: a stimulus of a backend by its name
+ * @s: the backend
+ * @name: the stimulus's name
+ *
+ * Returns: the stimulus, or NULL.
+ */
+GpioStimulus *gpio_stimulus_find(GpioBackend *s, const char *name);
+
+/**
+ * gpio_stimulus_next: walk the stimuli of a backend
+ * @s: the backend
+ * @st: NULL for the first, else the one before
+ *
+ * Returns: the next stimulus, NULL at the end.
+ */
+GpioStimulus *gpio_stimulus_next(GpioBackend *s, GpioStimulus *st);
+
+/**
+ * gpio_stimulus_info: a stimulus, for query-gpio-stimuli
+ * @st: the stimulus
+ *
+ * Returns: its state; the caller frees it.
+ */
+GpioStimulusInfo *gpio_stimulus_info(GpioStimulus *st);
+
+/**
+ * gpio_stimulus_cancel: stop a stimulus and free it
+ * @st: the stimulus
+ *
+ * The lines keep the levels it set.
+ */
+void gpio_stimulus_cancel(GpioStimulus *st);
+
+/**
+ * gpio_stimulus_cancel_all: stop every stimulus of a backend
+ * @s: the backend
+ */
+void gpio_stimulus_cancel_all(GpioBackend *s);
+
+/**
+ * gpio_vcd_steps: the steps of a VCD file for a backend's lines
+ * @s: the backend
+ * @path: the file
+ * @errp: pointer to a NULL-initialized error object
+ *
+ * A scalar variable named after a line (or "lineN"), or after it with
+ * "_in" (which wins), sets the line; other variables, and x and z
+ * values, are ignored.  Times count from the file's first.
+ *
+ * Returns: the steps, or NULL with @errp set (with the line of the
+ * file) if the file cannot be read, is malformed or sets no line.
+ */
+GArray *gpio_vcd_steps(GpioBackend *s, const char *path, Error **errp);
 
 #endif
