@@ -434,8 +434,14 @@ int gpio_backend_configure(GpioBackend *s, unsigned line,
     trace_gpio_backend_configure(s, line, new.dir, new.output_value,
                                  new.irq_type);
     if (new.dir == GPIO_DIRECTION_NONE) {
-        /* The spec: a released line forgets its value and its trigger */
-        new.output_value = false;
+        /*
+         * The spec: releasing a line discards its value and its trigger.
+         * A value set on a line that is released already is kept, as on
+         * an input, for when it becomes an output.
+         */
+        if (l->config.dir != GPIO_DIRECTION_NONE) {
+            new.output_value = false;
+        }
         new.irq_type = GPIO_IRQ_TYPE_NONE;
     }
     if (new.dir == GPIO_DIRECTION_OUT && new.irq_type != GPIO_IRQ_TYPE_NONE) {

@@ -253,6 +253,10 @@ static uint8_t virtio_gpio_do_request(VirtIOGPIO *s, uint16_t type,
             return VIRTIO_GPIO_STATUS_ERR;
         }
         cfg.dir = dir_from_virtio[value];
+        if (cfg.dir == GPIO_DIRECTION_NONE) {
+            /* discards the value even of a line released already */
+            cfg.output_value = false;
+        }
         return virtio_gpio_configure(s, line, &cfg);
     case VIRTIO_GPIO_MSG_GET_VALUE:
         if (gpio_backend_get_value(b, line, &level) < 0) {

@@ -325,7 +325,8 @@ void gpio_backend_reset(GpioBackend *s);
  * frontend:
  *
  * - direction none releases the line: its output value and interrupt
- *   trigger are cleared as well;
+ *   trigger are cleared as well; a value set while the line is released
+ *   is kept, for when it becomes an output;
  * - an output has no interrupt trigger, so a line cannot become an
  *   output while it has one, nor get one while it is an output;
  * - the line's access: an input-only line cannot become an output or

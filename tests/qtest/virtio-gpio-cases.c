@@ -93,6 +93,7 @@ static void test_direction(VGpio *t)
 
 static void test_value(VGpio *t)
 {
+    g_autofree char *dir = NULL;
     QDict *ev, *data;
 
     /* an input reads the external level */
@@ -138,6 +139,27 @@ static void test_value(VGpio *t)
     vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
                  VIRTIO_GPIO_DIRECTION_OUT);
     g_assert_cmpuint(vgpio_get(t, VIRTIO_GPIO_MSG_GET_VALUE, 1), ==, 0);
+
+    /*
+     * A value set on a released line is kept too: Linux requests an
+     * output line again with SET_VALUE, then SET_DIRECTION out.  A
+     * second release forgets it.
+     */
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
+                 VIRTIO_GPIO_DIRECTION_NONE);
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 1);
+    g_assert_true(vgpio_line_bool(t, 1, "output-value"));
+    dir = vgpio_line_str(t, 1, "direction");
+    g_assert_cmpstr(dir, ==, "none");
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
+                 VIRTIO_GPIO_DIRECTION_OUT);
+    g_assert_cmpuint(vgpio_get(t, VIRTIO_GPIO_MSG_GET_VALUE, 1), ==, 1);
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
+                 VIRTIO_GPIO_DIRECTION_NONE);
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_VALUE, 1, 1);
+    vgpio_req_ok(t, VIRTIO_GPIO_MSG_SET_DIRECTION, 1,
+                 VIRTIO_GPIO_DIRECTION_NONE);
+    g_assert_false(vgpio_line_bool(t, 1, "output-value"));
 }
 
 /* A guest toggling an output quickly: one event now, one at the end */
