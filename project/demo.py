@@ -5,10 +5,12 @@ Part 1, arm virt: the project's arm64 guest (project/guest/) boots with
 virtio-gpio-device, which QEMU describes in the device tree, and a key
 and an LED declared with dt-gpio-key and dt-gpio-led.  Linux's own
 gpio-keys and gpio-leds drivers use them: the host presses the button
-over QMP and the guest reads KEY_ENTER from its input device; the guest
-lights the LED through /sys/class/leds and the host sees it in
-GPIO_LINE_CHANGED and info gpio, then makes it blink.  No GPIO tool runs
-in the guest.
+with a stimulus of exactly 50 ms on the VM clock and the guest reads
+KEY_ENTER from its input device; the guest lights the LED through
+/sys/class/leds and the host sees it in GPIO_LINE_CHANGED and info gpio,
+then makes it blink.  No GPIO tool runs in the guest.  QEMU records the
+lines of the scene to a VCD file, which the demo draws as a picture
+(contrib/gpio-vcd/vcd-plot.py): both are left in _demo/.
 
 Part 2, x86 q35: -device virtio-gpio-pci and nothing else for GPIO; the
 guest lists the lines, gpiomon sees the button the host presses, gpioset
@@ -151,17 +153,27 @@ class Scene:
             self.proc.kill()
 
 
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(TOP, '_demo')
+PLOT = os.path.join(TOP, 'contrib', 'gpio-vcd', 'vcd-plot.py')
+
+
 def arm_scene(qemu, guest):
     """arm virt: a key and an LED of Linux's own drivers, from the DT."""
     say('Part 1, arm virt: a button and an LED that Linux drives itself')
     print('   virtio-gpio-device is in the device tree; dt-gpio-key and\n'
           '   dt-gpio-led add a gpio-keys key (KEY_ENTER) on line 0 and a\n'
-          '   gpio-leds LED on line 1.  No GPIO tool runs in the guest.',
+          '   gpio-leds LED on line 1.  No GPIO tool runs in the guest.\n'
+          '   QEMU records the lines to a VCD file (record=...).',
           flush=True)
+    os.makedirs(OUT, exist_ok=True)
+    vcd = os.path.join(OUT, 'arm-scene.vcd')
+    png = os.path.join(OUT, 'arm-scene.png')
     s = Scene(qemu, guest, 'ttyAMA0', [
         '-M', 'virt', '-cpu', 'cortex-a57',
         '-global', 'virtio-mmio.force-legacy=false',
-        '-object', 'gpio-dummy,id=gpio0,names=button,names=led',
+        '-object', 'gpio-dummy,id=gpio0,names=button,names=led,'
+        f'record={vcd}',
         '-device', 'virtio-gpio-device,id=gpio,gpio=gpio0',
         '-device', 'dt-gpio-key,controller=gpio,line=button,code=28,'
         'label=Enter',
@@ -175,18 +187,22 @@ def arm_scene(qemu, guest):
                        'grep "^N:.*gpio-keys-gpio"'))
         show(s.con.run('ls /sys/class/leds'))
 
-        say('2. the host presses the button; the guest reads a key event')
+        say('2. the host presses the button for exactly 50 ms of VM time '
+            '(a stimulus);\n   the guest reads a key event')
         s.wait_line(0, 'irq-unmasked', True)
         s.con.run('vgpio-keys -n 2 -t 30 gpio-keys-gpio > /tmp/keys & '
                   'while ! ls -l /proc/$!/fd 2>/dev/null | '
                   'grep -q /dev/input/event; '
                   'do sleep 0.05; done')
-        s.host('{"execute": "gpio-set", "arguments": {"id": "gpio", '
-               '"name": "button", "value": true}}')
-        s.q.cmd('gpio-set', id='gpio', name='button', value=True)
-        time.sleep(0.3)
-        s.host('(qemu) gpio_set gpio button 0')
-        s.q.hmp('gpio_set gpio button 0')
+        steps = [{'name': 'button', 'value': True},
+                 {'delay': 50000000, 'name': 'button', 'value': False}]
+        s.host('{"execute": "gpio-stimulus-start", "arguments": '
+               '{"id": "gpio", "stimulus": "press", "steps": [')
+        s.host('    {"name": "button", "value": true},')
+        s.host('    {"delay": 50000000, "name": "button", '
+               '"value": false}]}}')
+        s.q.cmd('gpio-stimulus-start', id='gpio', stimulus='press',
+                steps=steps)
         s.con.run('wait')
         out = s.con.run('cat /tmp/keys')
         show(out)
@@ -213,10 +229,23 @@ def arm_scene(qemu, guest):
         values = [s.wait_event(1)['data']['value'] for _ in range(4)]
         s.host(f'GPIO_LINE_CHANGED of line 1, four in a row: {values}')
         assert True in values and False in values, values
+        time.sleep(2)
+
+        say('5. the recording of the scene, drawn')
+        s.host('{"execute": "gpio-record-stop", "arguments": '
+               '{"id": "gpio"}}')
+        s.q.cmd('gpio-record-stop', id='gpio')
         s.quit()
     except Exception:
         s.fail()
         raise
+    # Debian's python3, which has python3-matplotlib (setup.sh)
+    python = '/usr/bin/python3' if os.path.exists('/usr/bin/python3') \
+        else sys.executable
+    subprocess.run([python, PLOT, '--wires', '^(button|led)',
+                    vcd, png], check=True)
+    print(f'   the VCD file (GTKWave, PulseView): {vcd}\n'
+          f'   the picture: {png}', flush=True)
 
 
 def x86_scene(qemu, guest):

@@ -62,7 +62,8 @@ for target in "${targets[@]}"; do
         # see the README)
         run_suite x86_64 amd64 7.3 $(printf -- '-k VirtioGpioQ35.%s ' \
             test_edges test_hotplug test_inputs test_level test_lines \
-            test_migration test_outputs test_reboot test_refused test_two) ||
+            test_migration test_outputs test_record test_reboot test_refused \
+            test_stimulus test_two) ||
             failed=1 ;;
     *) echo "run-e2e: unknown target $target" >&2; exit 2 ;;
     esac

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what building and testing our QEMU needs on Debian 12 (bookworm).
-# clang-14 and libclang-rt-14-dev build the sanitizer/fuzzing QEMU.
+# clang-14 and libclang-rt-14-dev build the sanitizer/fuzzing QEMU;
+# python3-matplotlib draws the demo's recording.
 # Adds bookworm-backports (meson >= 1.5, python3-pycotap, libgpiod 2.x) and
 # deb-src entries for sid (QEMU 10.2 source) and trixie (QEMU 10.0 source).
 # Idempotent; run as root, or it prints the command to run.
@@ -8,7 +9,8 @@ set -euo pipefail
 
 BOOKWORM_PKGS="build-essential pkg-config git ccache ninja-build python3 python3-venv
   libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev seabios xz-utils dpkg-dev
-  socat qemu-system-data clang-14 libclang-rt-14-dev device-tree-compiler"
+  socat qemu-system-data clang-14 libclang-rt-14-dev device-tree-compiler
+  python3-matplotlib"
 BACKPORTS_PKGS="meson python3-pycotap libgpiod-dev"
 
 need=()

@@ -12,9 +12,11 @@
 
     vcd-plot.py [--all] [--wires RE] [--from NS] [--to NS] FILE.vcd OUT.png
 
-By default only the wires that change after the first time are drawn;
---all draws every one, --wires those whose name matches a regular
-expression.  Times on the axis are in ms from the file's first time.
+Only the wires that change after their first value are drawn (--all
+draws the others too), and with --wires only those whose name matches
+a regular expression.  The picture starts a little before the first
+change (--from NS sets it) and ends at the file's last time (--to NS);
+times on the axis are in ms.
 High impedance (z) and unknown (x) values are drawn half-way, dashed.
 """
 
@@ -30,7 +32,8 @@ class VcdError(Exception):
 
 
 def parse(path):
-    """Return (ns per time unit, [(name, [(time, value)])]) of a VCD file.
+    """Return (ns per time unit, [(name, [(time, value)])], last time) of
+    a VCD file.
 
     Only one-bit variables are kept; a value is '0', '1', 'x' or 'z'.
     """
@@ -96,10 +99,10 @@ def parse(path):
                 changes[t[1:]].append((now or 0, t[0].lower()))
         else:
             raise VcdError("%s:%d: bad value change %r" % (path, lineno, t))
-    return scale, [(name, changes[ident]) for ident, name in names]
+    return scale, [(name, changes[ident]) for ident, name in names], now
 
 
-def plot(wires, scale, out, t_from=None, t_to=None):
+def plot(wires, scale, end, out, t_from=None, t_to=None):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -107,12 +110,15 @@ def plot(wires, scale, out, t_from=None, t_to=None):
     times = [t for _, ch in wires for t, _ in ch]
     if not times:
         raise VcdError("nothing to draw")
-    t0 = min(times)
-    t1 = max(times)
-    if t_to is not None:
-        t1 = t_to / scale
+    t1 = max(times + [end or 0]) if t_to is None else t_to / scale
     if t_from is not None:
         t0 = t_from / scale
+    else:
+        # from a little before the first change after the initial values
+        changes = [ch[1][0] for _, ch in wires if len(ch) > 1]
+        t0 = min(times)
+        if changes:
+            t0 = max(t0, min(changes) - (t1 - min(changes)) // 20)
     if t1 <= t0:
         t1 = t0 + 1
     ms = scale / 1e6
@@ -159,14 +165,14 @@ def main():
                     help="end at this time of the file, in ns")
     args = ap.parse_args()
     try:
-        scale, wires = parse(args.vcd)
+        scale, wires, end = parse(args.vcd)
         if args.wires:
             wires = [w for w in wires if re.search(args.wires, w[0])]
-        elif not args.all:
+        if not args.all:
             wires = [w for w in wires if len(w[1]) > 1]
         if not wires:
             raise VcdError("%s: no wire to draw" % args.vcd)
-        plot(wires, scale, args.out, args.t_from, args.t_to)
+        plot(wires, scale, end, args.out, args.t_from, args.t_to)
     except (OSError, VcdError) as e:
         print("vcd-plot: %s" % e, file=sys.stderr)
         return 1

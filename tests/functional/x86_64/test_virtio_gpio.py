@@ -163,6 +163,114 @@ class VirtioGpioQ35(VirtioGpioGuest):
         self.vm.shutdown()
         self.assertEqual(self.vm.exitcode(), 0)
 
+    # Simulation on the VM clock ---------------------------------------
+
+    # instructions count the VM's time: 2^1 ns each, idle time skipped
+    ICOUNT = ['-icount', 'shift=1,sleep=off']
+    # the delays of the steps of a stimulus on the button, ns: a press of
+    # 50 ms, then a bouncing contact
+    PRESS = [1000000, 50000000, 2000000, 3000000, 2500000, 7000000]
+
+    def relaunch(self, gpio_args=None, extra=()):
+        """Shut the VM down and boot a new one in its place."""
+        self.vm.shutdown()
+        vm = self.get_vm(name=f'run{self.marker}')
+        vm.set_console()
+        vm.add_args(*self.vm_args(gpio_args), *extra)
+        vm.launch()
+        self._vms['default'] = vm
+        self.wait_ready()
+        self.gpiochip = self.virtio_chips()[0]
+
+    def play_press(self):
+        """
+        gpiomon watches the button while a stimulus plays PRESS on it:
+        gpiomon's kernel timestamps of the edges, in ns after the first
+        """
+        n = len(self.PRESS)
+        self.gpio_set(0, False)
+        self.guest(f'gpiomon -c {self.chip()} -e both -n {n} '
+                   f'--format="%E %S" button > /tmp/ev 2>&1 &')
+        self.wait_line(0, 'irq-unmasked', True)
+        steps = [{'delay': d, 'line': 0, 'value': not i % 2}
+                 for i, d in enumerate(self.PRESS)]
+        self.qmp('gpio-stimulus-start', id='gpio', stimulus='press',
+                 steps=steps)
+        ev = self.vm.event_wait('GPIO_STIMULUS_DONE', timeout=60)
+        self.assertIsNotNone(ev, 'the stimulus did not end')
+        out = self.monitor_result()
+        self.assertEqual([e.split()[0] for e in out],
+                         ['rising', 'falling'] * (n // 2), out)
+        stamps = []
+        for e in out:
+            sec, nsec = e.split()[1].split('.')
+            stamps.append(int(sec) * 1000000000 + int(nsec.ljust(9, '0')))
+        self.log.info('gpiomon timestamps: %s', stamps)
+        return [t - stamps[0] for t in stamps]
+
+    def test_stimulus_determinism(self):
+        """
+        Under -icount, a stimulus gives the guest the same edges, to the
+        ns of the kernel's timestamps, in two runs; the press is 50 ms
+        long as gpiomon sees it.
+        """
+        self.vm.add_args(*self.ICOUNT)
+        self.launch()
+        first = self.play_press()
+        self.relaunch(extra=self.ICOUNT)
+        second = self.play_press()
+        self.log.info('run 1: %s', first)
+        self.log.info('run 2: %s', second)
+        self.assertEqual(first, second)
+        want = [sum(self.PRESS[1:i + 1]) for i in range(len(self.PRESS))]
+        self.log.info('stimulus: %s', want)
+        # the guest takes each edge the same time after it is made
+        for got, exp in zip(first, want):
+            self.assertLess(abs(got - exp), 100000, (first, want))
+        self.assertLess(abs(first[1] - 50000000), 100000, first)
+
+    def test_record_led(self):
+        """A recording shows the guest driving the LED and the press."""
+        path = os.path.join(self.socket_dir().name, 'run.vcd')
+        # under -icount the stimulus's steps come exactly on time
+        self.vm.add_args(*self.ICOUNT)
+        self.launch(['-object', 'gpio-dummy,id=gpio0,ngpio=8,'
+                     + ','.join(f'names={n}' for n in self.NAMES)
+                     + f',record={path}'] + self.device_args('gpio', 'gpio0'))
+        self.assertEqual(self.backend_info('gpio0')['recording'], path)
+        for value in (1, 0, 1):
+            self.guest(f'gpioset -c {self.chip()} -z led={value}')
+            self.wait_line(1, 'direction', 'out')
+            self.guest('kill $(pidof gpioset); while pidof gpioset; do :; '
+                       'done')
+            self.wait_line(1, 'direction', 'none')
+        self.qmp('gpio-stimulus-start', id='gpio', stimulus='press',
+                 steps=[{'name': 'button', 'value': True},
+                        {'delay': 20000000, 'name': 'button',
+                         'value': False}])
+        self.vm.event_wait('GPIO_STIMULUS_DONE', timeout=60)
+        self.qmp('gpio-record-stop', id='gpio0')
+        with open(path, encoding='ascii') as f:
+            text = f.read()
+        ids = dict(re.findall(r'\$var wire 1 (\S+) (\S+) \$end', text))
+        names = {v: k for k, v in ids.items()}
+        changes = {n: [] for n in names}
+        now = None
+        for tok in text.split('$enddefinitions $end')[1].split():
+            if tok.startswith('#'):
+                now = int(tok[1:])
+            elif tok[0] in '01xz' and tok[1:] in ids:
+                changes[ids[tok[1:]]].append((now, tok[0]))
+        self.log.info('led: %s', changes['led'])
+        self.log.info('button: %s', changes['button'])
+        # released when each gpioset ends
+        self.assertEqual([v for _, v in changes['led']],
+                         ['0', '1', 'z', '0', 'z', '1', 'z'])
+        press = [t for t, _ in changes['button'][1:]]
+        self.assertEqual([v for _, v in changes['button']], ['0', '1', '0'])
+        self.assertEqual(press[1] - press[0], 20000000)
+
+
 
 class VirtioGpioMicrovm(VirtioGpioGuest):
     MACHINE = 'microvm'
