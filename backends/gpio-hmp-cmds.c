@@ -32,6 +32,9 @@ void hmp_info_gpio(Monitor *mon, const QDict *qdict)
         if (info->qom_path) {
             monitor_printf(mon, ", device %s", info->device ?: info->qom_path);
         }
+        if (info->recording) {
+            monitor_printf(mon, ", recording to %s", info->recording);
+        }
         monitor_printf(mon, ":\n  %5s %-16s %-4s %-5s %-3s %-5s %-12s "
                        "%-9s %8s %s\n", "line", "name", "dir", "value", "out",
                        "input", "irq", "irq-state", "irqs", "access");

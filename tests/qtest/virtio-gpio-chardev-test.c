@@ -198,6 +198,14 @@ static void test_inputs(void *obj, void *data, QGuestAllocator *alloc)
     g_assert(strstr(qdict_get_str(qdict_get_qdict(info, "error"), "desc"),
                     "cannot be set from the monitor"));
     qobject_unref(info);
+    /* nor does a stimulus */
+    info = qtest_qmp(global_qtest, "{'execute': 'gpio-stimulus-start', "
+                     "'arguments': {'id': 'gpio0', 'stimulus': 's', "
+                     "'steps': [{'line': 0, 'value': true}]}}");
+    g_assert_cmpstr(qdict_get_str(qdict_get_qdict(info, "error"), "desc"),
+                    ==, "the lines of gpio backend 'gpiobe0' (gpio-chardev) "
+                    "cannot be set from the monitor");
+    qobject_unref(info);
     peer_expect_nothing(p);
 }
 

@@ -159,6 +159,8 @@ static void test_record(void *obj, void *data, QGuestAllocator *alloc)
 {
     g_autofree char *path = sim_tmpfile("rec.vcd");
     g_autofree char *got_path = NULL;
+    g_autofree char *hmp = NULL;
+    g_autofree char *want_hmp = NULL;
     g_autoptr(GString) want = g_string_new(NULL);
     VGpio t;
     int64_t t0;
@@ -170,6 +172,10 @@ static void test_record(void *obj, void *data, QGuestAllocator *alloc)
                              path);
     got_path = sim_recording(&t);
     g_assert_cmpstr(got_path, ==, path);
+    hmp = qtest_hmp(t.qts, "info gpio");
+    want_hmp = g_strdup_printf("gpiobe0 (gpio-dummy), device gpio0, "
+                               "recording to %s:\r\n", path);
+    g_assert_true(g_str_has_prefix(hmp, want_hmp));
     sim_vcd_header(want, t0);
 
     /* the guest drives led high: the value counts once it is an output */
