@@ -4,6 +4,7 @@
 usage: bench.py QEMU GUEST_DIR [--arm QEMU_AARCH64 ARM64_GUEST_DIR]
                 [--machines q35,microvm,virt-mmio,...] [--runs N]
                 [--count N] [--rates R,R,...] [--seconds S] [--json FILE]
+                [--record]
 
 Machines: q35 (virtio-gpio-pci), microvm (virtio-gpio-device), and with
 --arm the arm64 guest on arm virt (cortex-a57, nokaslr): virt-mmio
@@ -33,6 +34,10 @@ For each machine and run, two boots of the test guest (1 vCPU, 256 MiB):
    injected - edges the device saw + interrupts delivered - events the
    guest read - events the guest kernel dropped (sequence gaps): 0 means
    every edge is accounted for.
+
+--record: the backends record their lines to VCD files (record=...,
+gpio-record-start), to measure what recording costs; the sizes of the
+files are printed (kind "record") and the files removed.
 
 The floor: where the guest image has gpio-sim (the amd64 guests), each
 boot also runs the same loops on a gpio-sim chip of the same guest: the
@@ -393,6 +398,7 @@ def main():
     ap.add_argument('--seconds', type=float, default=2.0)
     ap.add_argument('--json')
     ap.add_argument('--only', choices=['ops', 'irq'])
+    ap.add_argument('--record', action='store_true')
     a = ap.parse_args()
     rates = [int(x) for x in a.rates.split(',')]
     if not a.machines:
@@ -437,17 +443,38 @@ def main():
         for rate in rates if g.sim() else []:
             yield bench_rate_floor(g, rate, a.seconds)
 
+    def record(m, run, what):
+        """The backend's record option, and a function that reports the
+        size of the file and removes it"""
+        if not a.record:
+            return '', lambda: None
+        vcd = os.path.join(tmp, f'{m}-{run}-{what}.vcd')
+
+        def done():
+            if os.path.exists(vcd):
+                emit({'kind': 'record', 'machine': m, 'run': run,
+                      'what': what, 'bytes': os.path.getsize(vcd)})
+                os.unlink(vcd)
+        return f',record={vcd}', done
+
     for run in range(a.runs):
         for m in a.machines.split(','):
             if a.only != 'irq':
-                session(m, run, 'ops', [], lambda g: bench_ops(g, a.count))
+                opt, done = record(m, run, 'ops')
+                session(m, run, 'ops',
+                        ['-object', f'gpio-dummy,id=g0,ngpio=8{opt}']
+                        if opt else [], lambda g: bench_ops(g, a.count))
+                done()
             if a.only == 'ops':
                 continue
             if os.path.exists(sock):
                 os.unlink(sock)
+            opt, done = record(m, run, 'irq')
             session(m, run, 'irq', [
                 '-chardev', f'socket,id=sim,path={sock},server=on,wait=off',
-                '-object', 'gpio-chardev,id=g0,chardev=sim,ngpio=8'], irqs)
+                '-object', f'gpio-chardev,id=g0,chardev=sim,ngpio=8{opt}'],
+                irqs)
+            done()
 
     if a.json:
         with open(a.json, 'w') as f:
