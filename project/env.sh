@@ -42,14 +42,13 @@ link_firmware() {
 
 # guest_image ARCH KERNEL: the directory of the test guest image that
 # project/guest/build-image.sh --arch ARCH --kernel KERNEL makes
+# (guest/current, guest/arm64/current, guest/k7.3/current,
+# guest/k7.3/arm64/current)
 guest_image() {
-    if [ "$2" != 6.12 ]; then
-        echo "$VGPIO_CACHE/guest/k$2/current"
-    elif [ "$1" = amd64 ]; then
-        echo "$VGPIO_CACHE/guest/current"
-    else
-        echo "$VGPIO_CACHE/guest/$1/current"
-    fi
+    local dir=$VGPIO_CACHE/guest
+    [ "$2" = 6.12 ] || dir=$dir/k$2
+    [ "$1" = amd64 ] || dir=$dir/$1
+    echo "$dir/current"
 }
 
 # Our device sets (project/configs/<target>-softmmu/vgpio.mak) go into

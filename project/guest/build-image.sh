@@ -7,7 +7,8 @@
 # (amd64, the default), $VGPIO_CACHE/guest/arm64/current/... (arm64: cross-
 # built on an amd64 host; its .debs come through a private apt
 # configuration, see apt_private below), $VGPIO_CACHE/guest/k7.3/current/...
-# (amd64 with Linux 7.3 from trixie-backports, see KSERIES below).
+# (amd64 with Linux 7.3 from trixie-backports, see KSERIES below) and
+# $VGPIO_CACHE/guest/k7.3/arm64/current/... (arm64 with Linux 7.3).
 # Kernel: the newest linux-source-6.12 in the apt cache whose image, headers
 # and kbuild packages of exactly the same version are available; Debian does
 # not enable CONFIG_GPIO_VIRTIO, so drivers/gpio/gpio-virtio.c from that
@@ -18,11 +19,11 @@
 # tools (bookworm-backports). Everything is cached; only what is missing is
 # rebuilt. The arm64 image has no gpio-sim; it has the device tree consumers'
 # drivers (gpio-keys, leds-gpio, evdev), evtest and vgpio-keys instead.
-# --kernel 7.3 (amd64 only): the same from linux-source-7.3 and its packages
-# in trixie-backports (through a private apt configuration; the user space
-# stays bookworm's), the modules built with gcc-12 after linux-kbuild's
-# modpost and objtool are built again for bookworm's glibc (build_host_tools),
-# and Debian's own gpio-sim.ko.
+# --kernel 7.3 (amd64 or arm64): the same from linux-source-7.3 and its
+# packages in trixie-backports (through private apt configurations; the user
+# space stays bookworm's), the modules built with gcc-12 after linux-kbuild's
+# modpost (and, for amd64, objtool) are built again for bookworm's glibc
+# (build_host_tools); amd64 also takes Debian's own gpio-sim.ko.
 # See README.md beside this file.
 set -euo pipefail
 
@@ -92,31 +93,47 @@ arm64)
     ;;
 *) die "unknown architecture $ARCH (amd64 or arm64)" ;;
 esac
-# Which apt configuration serves which packages: the host's ("host") or the
-# private one of apt_private ("private"). UAPT: the image's user space; KAPT:
-# the kernel's packages of $ARCH; KHAPT: the kernel's packages that run on
-# the host (linux-source, linux-kbuild).
+# Which apt configuration serves which packages: the host's ("host") or a
+# private one (see apt_private), named by its directory in $CACHE ("apt",
+# ...), of architecture APTARCH[NAME] and with the sources APTSRC[NAME]
+# (empty: the Debian suites of the host's apt). UAPT: the image's user
+# space; KAPT: the kernel's packages of $ARCH; KHAPT: the kernel's packages
+# that run on the host (linux-source, linux-kbuild).
+declare -A APTARCH APTSRC
 UAPT=host KAPT=host KHAPT=host
-[ "$ARCH" = "$HOSTARCH" ] || UAPT=private KAPT=private
+if [ "$ARCH" != "$HOSTARCH" ]; then
+    UAPT=apt KAPT=apt APTARCH[apt]=$ARCH APTSRC[apt]=''
+fi
 # Per kernel series: the image packages (preferred first) and the other
 # packages of the same version the kernel tree needs besides the headers and
 # linux-kbuild (@ stands for ABI-FLAVOUR), the arguments for kbuild, whether
-# linux-kbuild's host tools are built again (build_host_tools), the
-# .debs list (KEEPID, see the end) and, for 7.3, the cache, the apt suites and
-# gpio-sim.
+# linux-kbuild's host tools are built again (build_host_tools: "" or
+# "modpost" or "modpost objtool"), the .debs list (KEEPID, see the end) and,
+# for 7.3, the cache, the apt configurations and gpio-sim.
 KPKG_IMAGE="linux-image-@-unsigned linux-image-@" KPKG_EXTRA=''
-KMAKE_ARGS='' KTOOLS=0 KEEPID=$ARCH PRIVATE_SOURCES=''
+KMAKE_ARGS='' KTOOLS='' KEEPID=$ARCH
 KSUITES="needs bookworm-security or bookworm-backports"
 case $KSERIES in
 6.12) ;;
 7.3)
-    # Linux 7.3 of trixie-backports, amd64 only. The user space stays the
-    # host's (bookworm), as for 6.12.
-    [ "$ARCH" = amd64 ] || die "--kernel 7.3 is for the amd64 image only"
-    CACHE=$ROOT/k7.3 KEEPID=amd64-k7.3
-    PRIVATE_SOURCES="http://deb.debian.org/debian trixie main
+    # Linux 7.3 of trixie-backports. The user space stays the host's
+    # (bookworm), as for 6.12. amd64: guest/k7.3, one private apt
+    # configuration (apt: trixie, amd64) for all the kernel's packages.
+    # arm64: guest/k7.3/arm64, three: apt (trixie, arm64: the image, modules
+    # and headers), apt-amd64 (trixie, the host's architecture:
+    # linux-source, linux-kbuild) and apt-user (the host's suites, arm64: the
+    # user space, as apt of the arm64 6.12 image).
+    TRIXIE="http://deb.debian.org/debian trixie main
 http://deb.debian.org/debian trixie-backports main"
-    KAPT=private KHAPT=private
+    KAPT=apt KHAPT=apt APTARCH[apt]=$ARCH APTSRC[apt]=$TRIXIE
+    if [ "$ARCH" = "$HOSTARCH" ]; then
+        CACHE=$ROOT/k7.3
+    else
+        CACHE=$ROOT/k7.3/$ARCH
+        KHAPT=apt-$HOSTARCH APTARCH[apt-$HOSTARCH]=$HOSTARCH APTSRC[apt-$HOSTARCH]=$TRIXIE
+        UAPT=apt-user APTARCH[apt-user]=$ARCH APTSRC[apt-user]=''
+    fi
+    KEEPID=$ARCH-k7.3
     KSUITES="needs trixie-backports"
     # Debian 13's kernel packages: the image (vmlinuz in /usr/lib/modules/KVER),
     # the modules and the base files (System.map, config, modules.builtin)
@@ -126,11 +143,18 @@ http://deb.debian.org/debian trixie-backports main"
     # are built with gcc-12, which lacks -fmin-function-alignment; without
     # CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT the Makefile passes
     # -falign-functions instead, as for any older compiler.
-    KMAKE_ARGS="CC=x86_64-linux-gnu-gcc-12 CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT="
-    KTOOLS=1
-    HOST_PKGS="$HOST_PKGS libelf-dev"
-    # CONFIG_GPIO_SIM=m (and CONFIG_IRQ_SIM=y): Debian's own gpio-sim.ko.
-    WITH_SIM=kernel
+    KMAKE_ARGS="CC=$TRIPLET-gcc-12 CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT="
+    # objtool runs for x86 only (arm64 has no CONFIG_OBJTOOL; checked).
+    if [ "$ARCH" = amd64 ]; then
+        KTOOLS="modpost objtool"
+        HOST_PKGS="$HOST_PKGS libelf-dev"
+    else
+        KTOOLS=modpost
+        HOST_PKGS="$HOST_PKGS gcc-12-aarch64-linux-gnu"
+    fi
+    # CONFIG_GPIO_SIM=m (and CONFIG_IRQ_SIM=y): Debian's own gpio-sim.ko
+    # (amd64; the arm64 image has none, as with 6.12).
+    [ "$WITH_SIM" = none ] || WITH_SIM=kernel
     ;;
 *) die "unknown kernel $KSERIES (6.12 or 7.3)" ;;
 esac
@@ -158,65 +182,64 @@ mkdir -p "$CACHE"
 exec 9> "$ROOT/.lock"
 flock 9
 
-# --- a private apt configuration for a foreign architecture or other suites ---
-# Package lists of $ARCH for the Debian suites the host's apt uses (as
-# `apt-get indextargets` reports them), or for $PRIVATE_SOURCES ("URI SUITE
-# COMPONENT" lines; --kernel 7.3), kept in $APTDIR: the system's apt is
+# --- private apt configurations for a foreign architecture or other suites ---
+# Package lists of APTARCH[NAME] for the Debian suites the host's apt uses
+# (as `apt-get indextargets` reports them), or for APTSRC[NAME] ("URI SUITE
+# COMPONENT" lines; --kernel 7.3), kept in $CACHE/NAME: the system's apt is
 # not touched (no dpkg --add-architecture, no sources.list entry,
 # Dir::State::status=/dev/null), and
 # no root is needed. Refreshed when the host's lists are newer (the host ran
 # apt-get update) or the suites changed, and when no kernel is found.
-APTDIR=$CACHE/apt
 # apt_for APT COMMAND...: run an apt command with the host's apt (APT host)
-# or the private one (private).
+# or the private configuration APT.
 apt_for() {
-    if [ "$1" = host ]; then shift; "$@"; else shift; APT_CONFIG=$APTDIR/apt.conf "$@"; fi
+    if [ "$1" = host ]; then shift; "$@"; else APT_CONFIG=$CACHE/$1/apt.conf "${@:2}"; fi
 }
-apt_private_update() {
-    log "updating the $ARCH package lists ($APTDIR)"
-    apt_for private apt-get update -qq -o APT::Sandbox::User="$(id -un)" ||
-        { [ -f "$APTDIR/lists/.stamp" ] || die "apt-get update of the $ARCH lists failed"; log "warning: apt-get update of the $ARCH lists failed; using the old lists"; return 0; }
-    touch "$APTDIR/lists/.stamp"
+apt_private_update() {   # apt_private_update NAME
+    local dir=$CACHE/$1 arch=${APTARCH[$1]}
+    log "updating the $arch package lists ($dir)"
+    apt_for "$1" apt-get update -qq -o APT::Sandbox::User="$(id -un)" ||
+        { [ -f "$dir/lists/.stamp" ] || die "apt-get update of the $arch lists ($dir) failed"; log "warning: apt-get update of the $arch lists ($dir) failed; using the old lists"; return 0; }
+    touch "$dir/lists/.stamp"
 }
-apt_private() {
-    local sources keyring='' syslists
-    mkdir -p "$APTDIR"/{lists/partial,cache,state,etc/sources.list.d,etc/preferences.d}
+apt_private() {   # apt_private NAME
+    local dir=$CACHE/$1 arch=${APTARCH[$1]} sources keyring='' syslists
+    mkdir -p "$dir"/{lists/partial,cache,state,etc/sources.list.d,etc/preferences.d}
     [ -f /usr/share/keyrings/debian-archive-keyring.gpg ] &&
         keyring=" signed-by=/usr/share/keyrings/debian-archive-keyring.gpg"
-    if [ -n "$PRIVATE_SOURCES" ]; then
-        sources=$(awk -v opt="[arch=$ARCH$keyring]" '{print "deb", opt, $1, $2, $3}' <<< "$PRIVATE_SOURCES")
+    if [ -n "${APTSRC[$1]}" ]; then
+        sources=$(awk -v opt="[arch=$arch$keyring]" '{print "deb", opt, $1, $2, $3}' <<< "${APTSRC[$1]}")
     else
         # shellcheck disable=SC2016
         sources=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE) $(COMPONENT) $(ORIGIN)' 'Identifier: Packages' |
-                  awk -v opt="[arch=$ARCH$keyring]" '$4 == "Debian" {print "deb", opt, $1, $2, $3}' | LC_ALL=C sort -u)
+                  awk -v opt="[arch=$arch$keyring]" '$4 == "Debian" {print "deb", opt, $1, $2, $3}' | LC_ALL=C sort -u)
     fi
     [ -n "$sources" ] || die "the host's apt has no Debian binary package lists (apt-get update?)"
-    cat > "$APTDIR/apt.conf.new" <<EOF
-APT::Architecture "$ARCH";
-APT::Architectures { "$ARCH"; };
-Dir::State "$APTDIR/state";
-Dir::State::Lists "$APTDIR/lists";
+    cat > "$dir/apt.conf.new" <<EOF
+APT::Architecture "$arch";
+APT::Architectures { "$arch"; };
+Dir::State "$dir/state";
+Dir::State::Lists "$dir/lists";
 Dir::State::status "/dev/null";
-Dir::Cache "$APTDIR/cache";
-Dir::Etc::sourcelist "$APTDIR/etc/sources.list";
-Dir::Etc::sourceparts "$APTDIR/etc/sources.list.d";
-Dir::Etc::preferencesparts "$APTDIR/etc/preferences.d";
+Dir::Cache "$dir/cache";
+Dir::Etc::sourcelist "$dir/etc/sources.list";
+Dir::Etc::sourceparts "$dir/etc/sources.list.d";
+Dir::Etc::preferencesparts "$dir/etc/preferences.d";
 Acquire::Languages "none";
 EOF
-    if ! cmp -s "$APTDIR/apt.conf.new" "$APTDIR/apt.conf" || [ "$sources" != "$(cat "$APTDIR/etc/sources.list" 2>/dev/null)" ]; then
-        mv "$APTDIR/apt.conf.new" "$APTDIR/apt.conf"
-        echo "$sources" > "$APTDIR/etc/sources.list"
-        rm -f "$APTDIR/lists/.stamp"
+    if ! cmp -s "$dir/apt.conf.new" "$dir/apt.conf" || [ "$sources" != "$(cat "$dir/etc/sources.list" 2>/dev/null)" ]; then
+        mv "$dir/apt.conf.new" "$dir/apt.conf"
+        echo "$sources" > "$dir/etc/sources.list"
+        rm -f "$dir/lists/.stamp"
     fi
-    rm -f "$APTDIR/apt.conf.new"
+    rm -f "$dir/apt.conf.new"
     eval "$(apt-config shell syslists Dir::State::lists/d)"
-    if [ ! -f "$APTDIR/lists/.stamp" ] ||
-       [ -n "$(find "$syslists" -maxdepth 1 -name '*Release' -newer "$APTDIR/lists/.stamp" 2>/dev/null | head -n 1)" ]; then
-        apt_private_update
+    if [ ! -f "$dir/lists/.stamp" ] ||
+       [ -n "$(find "$syslists" -maxdepth 1 -name '*Release' -newer "$dir/lists/.stamp" 2>/dev/null | head -n 1)" ]; then
+        apt_private_update "$1"
     fi
 }
-# (UAPT or KHAPT private means KAPT private.)
-[ "$KAPT" = host ] || apt_private
+for a in "${!APTARCH[@]}"; do apt_private "$a"; done
 
 # --- choose versions from the apt cache --------------------------------------
 # "PKG VERSION" lines, newest version first (binary packages only), in the
@@ -255,7 +278,8 @@ pick_kernel() {   # sets SRCVER ABI IMGPKG KEXTRA
 
 if ! pick_kernel; then
     [ "$(id -u)" = 0 ] && { log "no complete linux $KSERIES package set in the apt cache: apt-get update"; apt-get update -qq; }
-    [ "$KAPT" = host ] || apt_private_update
+    [ "$KAPT" = host ] || apt_private_update "$KAPT"
+    [ "$KHAPT" = host ] || [ "$KHAPT" = "$KAPT" ] || apt_private_update "$KHAPT"
     pick_kernel || die "no linux-source-$KSERIES with matching linux-image/headers/kbuild in the apt cache ($KSUITES; try apt-get update)"
 fi
 KVER=$ABI-$KFLAVOUR
@@ -352,21 +376,29 @@ kmake() {
 # The linux-kbuild of trixie-backports is built for trixie: its modpost and
 # objtool (the programs behind Debian's wrappers scripts/mod/modpost and
 # tools/objtool/objtool) need glibc 2.38, bookworm has 2.36 (fixdep and the
-# other tools run). Both are built from linux-source-$KSERIES, with the host's
-# gcc-12: modpost as scripts/mod/Makefile does it (devicetable-offsets.h from
-# devicetable-offsets.s, compiled by kbuild with the kernel's flags, and the
-# Makefile's sed-offsets; elfconfig.h from mk_elfconfig), objtool with its
-# Makefile (libelf-dev). They replace Debian's binaries in the kernel tree.
+# other tools run). Those of $KTOOLS are built from linux-source-$KSERIES,
+# with the host's gcc-12: modpost as scripts/mod/Makefile does it
+# (devicetable-offsets.h from devicetable-offsets.s, compiled by kbuild with
+# the kernel's flags, so with $ARCH's structure layout, and the Makefile's
+# sed-offsets; elfconfig.h from mk_elfconfig), objtool with its Makefile
+# (libelf-dev). They replace Debian's binaries in the kernel tree. arm64
+# (the amd64 linux-kbuild, for a kernel without CONFIG_OBJTOOL): modpost only.
 build_host_tools() {
-    local src=$KROOT/src kb=$KROOT/usr/lib/linux-kbuild-$ABI
-    if [ ! -f "$kb/scripts/mod/modpost.real-lsb-64" ] || [ ! -f "$kb/tools/objtool/objtool.real-x86" ]; then
+    local src=$KROOT/src kb=$KROOT/usr/lib/linux-kbuild-$ABI objtool=0 objsrc=()
+    case " $KTOOLS " in *" objtool "*)
+        objtool=1 objsrc=(tools/objtool tools/lib tools/include tools/arch/x86 tools/build tools/scripts) ;;
+    esac
+    if [ "$objtool" = 0 ] && grep -q '^CONFIG_OBJTOOL=y' "$KROOT/usr/src/linux-headers-$KVER/.config"; then
+        die "linux-headers-$KVER: CONFIG_OBJTOOL=y, but objtool is not built again for $ARCH"
+    fi
+    if [ ! -f "$kb/scripts/mod/modpost.real-lsb-64" ] ||
+       { [ "$objtool" = 1 ] && [ ! -f "$kb/tools/objtool/objtool.real-x86" ]; }; then
         die "linux-kbuild-$ABI: no scripts/mod/modpost.real-lsb-64 or tools/objtool/objtool.real-x86 to replace"
     fi
     rm -rf "$src"; mkdir -p "$src"
     kernel_source "$src" 1 scripts/mod scripts/include include/linux/license.h include/linux/module_symbol.h \
-        include/linux/mod_devicetable.h include/linux/device-id \
-        tools/objtool tools/lib tools/include tools/arch/x86 tools/build tools/scripts
-    log "building modpost and objtool from linux-source-$KSERIES"
+        include/linux/mod_devicetable.h include/linux/device-id "${objsrc[@]}"
+    log "building $KTOOLS from linux-source-$KSERIES"
     : > "$src/scripts/mod/Kbuild"   # for kmake: only the two targets below
     kmake "$src/scripts/mod" devicetable-offsets.s empty.o
     (
@@ -380,9 +412,11 @@ build_host_tools() {
         ./mk_elfconfig < empty.o > elfconfig.h
         gcc-12 -O2 -I../include -o modpost modpost.c file2alias.c sumversion.c symsearch.c
     )
-    make -s -C "$src/tools/objtool" -j"$(nproc)" CC=gcc-12 HOSTCC=gcc-12
     cp "$src/scripts/mod/modpost" "$kb/scripts/mod/modpost.real-lsb-64"
-    cp "$src/tools/objtool/objtool" "$kb/tools/objtool/objtool.real-x86"
+    if [ "$objtool" = 1 ]; then
+        make -s -C "$src/tools/objtool" -j"$(nproc)" CC=gcc-12 HOSTCC=gcc-12
+        cp "$src/tools/objtool/objtool" "$kb/tools/objtool/objtool.real-x86"
+    fi
     rm -rf "$src"
 }
 
@@ -400,7 +434,7 @@ if [ ! -f "$KROOT/.done" ]; then
     # 7.3's sets KBUILD_OUTPUT to its own).
     sed -i "s|^include /usr/src/|include $KROOT/usr/src/|; s|^KBUILD_OUTPUT=/usr/src/|KBUILD_OUTPUT=$KROOT/usr/src/|" \
         "$KROOT/usr/src/linux-headers-$KVER/Makefile"
-    [ "$KTOOLS" = 0 ] || build_host_tools
+    [ -z "$KTOOLS" ] || build_host_tools
     touch "$KROOT/.done"
 fi
 
@@ -433,7 +467,7 @@ fi
 # does the same (the descriptor's handler is handle_simple_irq, set by
 # irq_sim's map callback). configfs.ko (CONFIG_CONFIGFS_FS=m) comes from the
 # kernel package. SIM_RECIPE names this recipe: change it to rebuild.
-# Not in the arm64 image; 7.3 has its own gpio-sim.ko (WITH_SIM=kernel).
+# Not in the arm64 images; amd64 7.3 has its own gpio-sim.ko (WITH_SIM=kernel).
 SIM=$CACHE/sim-$SRCVER
 SIM_RECIPE="gpio-sim.c + irq_sim.c (irq_to_desc -> generic_handle_irq_safe) v1"
 [ "$WITH_SIM" = build ] || SIM=
@@ -580,7 +614,8 @@ ln -sfn "image-$HASH" "$CACHE/current"
 
 # --- drop what this build did not use (older versions, interrupted runs) ----------
 # Of the .debs of this architecture or `all`, those that neither this build
-# nor the other images' last ones ($DEBS/.keep-*: amd64, arm64, amd64-k7.3)
+# nor the other images' last ones ($DEBS/.keep-*: amd64, arm64, amd64-k7.3,
+# arm64-k7.3)
 # use. (The host's .debs that an arm64 build used go with the next amd64
 # build.)
 echo "$KEEP" > "$DEBS/.keep-$KEEPID"
