@@ -13,11 +13,22 @@ rm -rf "$tree"
 git clone -q "$QEMU_SRC" "$tree"
 git -C "$tree" checkout -q "$(git -C "$QEMU_SRC" log --format=%H -1 \
     --grep='^virtio-gpio: add the new files of the series$')"
-install_device_configs "$tree"
+# Our device sets, without the device until a patch adds its Kconfig
+# symbol (the series starts with a patch to QEMU's own code)
+device_configs() {
+    local f
+    install_device_configs "$tree"
+    if ! grep -q '^config VIRTIO_GPIO$' "$tree/hw/virtio/Kconfig"; then
+        for f in "$tree"/configs/devices/*/vgpio.mak; do
+            sed -i '/^CONFIG_VIRTIO_GPIO=y$/d' "$f"
+        done
+    fi
+}
 n=0
 for p in "$VGPIO_PATCHES"/*.patch; do
     n=$((n + 1))
     git -C "$tree" -c user.name=vgpio -c user.email=vgpio@localhost am -q "$p"
+    device_configs
     if [ ! -f "$tree/build/build.ninja" ]; then
         mkdir -p "$tree/build"
         # --enable-libgpiod exists only from the patch that adds the option

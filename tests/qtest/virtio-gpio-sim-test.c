@@ -290,6 +290,34 @@ static void test_record_errors(void *obj, void *data, QGuestAllocator *alloc)
     sim_rmfile(path);
 }
 
+/*
+ * A recording for a whole run (the record property) is complete when
+ * QEMU exits: the file ends with the time of the exit.  No frontend is
+ * needed: the monitor sets the backend's lines.
+ */
+static void test_record_exit(void)
+{
+    g_autofree char *path = sim_tmpfile("run.vcd");
+    g_autofree char *got = NULL;
+    g_autofree char *tail = NULL;
+    QTestState *qts = qtest_initf("-machine none -object gpio-dummy,id=g,"
+                                  "ngpio=2,names=a,record=%s", path);
+    int64_t end;
+
+    qtest_clock_step(qts, 1000);
+    qtest_qmp_assert_success(qts, "{'execute': 'gpio-set', 'arguments': "
+                             "{'id': 'g', 'name': 'a', 'value': true}}");
+    end = qtest_clock_step(qts, 500);
+    qtest_quit(qts);
+    g_assert_true(g_file_get_contents(path, &got, NULL, NULL));
+    g_assert_nonnull(strstr(got, "$var wire 1 ! a $end\n"
+                            "$var wire 1 \" a_in $end\n"));
+    tail = g_strdup_printf("\n#%" PRId64 "\n1!\n1\"\n#%" PRId64 "\n",
+                           end - 500, end);
+    g_assert_true(g_str_has_suffix(got, tail));
+    sim_rmfile(path);
+}
+
 static void sim_start(VGpio *t, const char *steps_json)
 {
     qtest_qmp_assert_success(t->qts, "{'execute': 'gpio-stimulus-start', "
@@ -761,6 +789,10 @@ static void register_virtio_gpio_sim_test(void)
 
         opts.arg = (void *)tests[i].name;
         qos_add_test(name, "virtio-gpio", tests[i].fn, &opts);
+    }
+    /* once, with no device: for the x86_64 target */
+    if (!strcmp(qtest_get_arch(), "x86_64")) {
+        qtest_add_func("/virtio-gpio/sim/record-exit", test_record_exit);
     }
 }
 
