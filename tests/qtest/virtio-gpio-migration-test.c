@@ -252,6 +252,11 @@ static void migrate_refused(const char *dest_devices)
      * up: it says "completed" then.  The destination must fail.
      */
     status = migrate(src, &m);
+    /*
+     * Let it exit by itself: a qtest_quit() that comes before would
+     * terminate it, and it would exit with status 0.
+     */
+    qtest_wait_qemu(dst);
     qtest_quit(dst);
 
     qtest_qmp_assert_success(src, "{'execute': 'cont'}");
