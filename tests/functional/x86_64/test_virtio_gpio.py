@@ -210,9 +210,9 @@ class VirtioGpioQ35(VirtioGpioGuest):
 
     def test_stimulus_determinism(self):
         """
-        Under -icount, a stimulus gives the guest the same edges, to the
-        ns of the kernel's timestamps, in two runs; the press is 50 ms
-        long as gpiomon sees it.
+        Under -icount, a stimulus gives the guest the same edges in two
+        runs: gpiomon's kernel timestamps agree to the rounding of the
+        guest's clock (1 ns); the press is 50 ms long as gpiomon sees it.
         """
         self.vm.add_args(*self.ICOUNT)
         self.launch()
@@ -221,7 +221,12 @@ class VirtioGpioQ35(VirtioGpioGuest):
         second = self.play_press()
         self.log.info('run 1: %s', first)
         self.log.info('run 2: %s', second)
-        self.assertEqual(first, second)
+        # The guest's TSC counts the same in both runs, but Linux turns
+        # it into ns with the frequency it calibrated (999.999 MHz on
+        # Linux 7.3 here, not the 1 GHz that -icount makes it): from two
+        # different starting times the rounding can differ by 1 ns.
+        for a, b in zip(first, second):
+            self.assertLessEqual(abs(a - b), 1, (first, second))
         want = [sum(self.PRESS[1:i + 1]) for i in range(len(self.PRESS))]
         self.log.info('stimulus: %s', want)
         # the guest takes each edge the same time after it is made
