@@ -517,6 +517,9 @@ void gpio_backend_set_input_level(GpioBackend *s, unsigned line, bool level)
 
 void gpio_backend_irq_signal(GpioBackend *s, unsigned line, bool active)
 {
+    if (s->lines[line].irq_active == active) {
+        return;
+    }
     s->lines[line].irq_active = active;
     gpio_record_line(s, line);
 }

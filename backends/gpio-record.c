@@ -71,18 +71,25 @@ static char gpio_record_level(GpioLine *l)
     }
 }
 
-static void gpio_record_wire(GpioRecorder *r, unsigned wire, char value)
+/* Write the time of the VM clock if it moved since the last one */
+static void gpio_record_time(GpioRecorder *r)
 {
     int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+
+    if (now > r->time) {
+        fprintf(r->f, "#%" PRId64 "\n", now);
+        r->time = now;
+    }
+}
+
+static void gpio_record_wire(GpioRecorder *r, unsigned wire, char value)
+{
     char id[8];
 
     if (r->value[wire] == value) {
         return;
     }
-    if (now > r->time) {
-        fprintf(r->f, "#%" PRId64 "\n", now);
-        r->time = now;
-    }
+    gpio_record_time(r);
     r->value[wire] = value;
     gpio_record_id(wire, id);
     fprintf(r->f, "%c%s\n", value, id);
@@ -113,12 +120,7 @@ void gpio_record_line(GpioBackend *s, unsigned line)
 /* Write the time of the end and what is buffered */
 static void gpio_record_flush(GpioRecorder *r)
 {
-    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
-
-    if (now > r->time) {
-        fprintf(r->f, "#%" PRId64 "\n", now);
-        r->time = now;
-    }
+    gpio_record_time(r);
     fflush(r->f);
 }
 

@@ -366,9 +366,7 @@ static void virtio_gpio_handle_event(VirtIODevice *vdev, VirtQueue *vq)
             s->backend->lines[line].config.irq_type != GPIO_IRQ_TYPE_NONE) {
             trace_virtio_gpio_irq_unmask(s, line);
             s->irq[line].elem = elem;
-            if (s->backend->lines[line].irq_active) {
-                gpio_backend_irq_signal(s->backend, line, false);
-            }
+            gpio_backend_irq_signal(s->backend, line, false);
             pushed |= virtio_gpio_irq_check(s, line);
             continue;
         }
@@ -455,9 +453,7 @@ static void virtio_gpio_drop_irqs(VirtIOGPIO *s)
             s->irq[i].elem = NULL;
         }
         s->irq[i].latched = false;
-        if (s->backend->lines[i].irq_active) {
-            gpio_backend_irq_signal(s->backend, i, false);
-        }
+        gpio_backend_irq_signal(s->backend, i, false);
     }
 }
 
