@@ -13,7 +13,9 @@ default GICv2 (MSIs through GICv2m), virt3-mmio, virt3-pci (MSI-X through
 the GICv3 ITS) and virt3-pci-noits (GICv3 without ITS: GICv2m) with
 gic-version=3.  On arm virt the loop also times QEMU's emulated PL061 of
 the same boot (line 0) as the reference for emulated GPIO, with the
-ratio virtio-gpio / PL061.
+ratio virtio-gpio / PL061.  virt-mmio-pl061 is virt-mmio with the PL061's
+lines on a gpio-dummy backend (pl061-gpio): the PL061 row then times
+the PL061 as a frontend of a gpio backend.
 
 For each machine and run, two boots of the test guest (1 vCPU, 256 MiB):
 
@@ -87,11 +89,11 @@ def kv(line):
 MMIO_MODERN = ['-global', 'virtio-mmio.force-legacy=false']
 
 
-def virt(dev, opts=''):
+def virt(dev, opts='', extra=()):
     """arm virt with @opts, the arm64 guest on cortex-a57"""
     return ('aarch64', dev, ['-M', 'virt' + opts, '-cpu', 'cortex-a57'] +
-            (MMIO_MODERN if dev == 'virtio-gpio-device' else []),
-            'console=ttyAMA0 nokaslr')
+            (MMIO_MODERN if dev == 'virtio-gpio-device' else []) +
+            list(extra), 'console=ttyAMA0 nokaslr')
 
 
 MACHINES = {
@@ -103,8 +105,12 @@ MACHINES = {
     'virt3-mmio': virt('virtio-gpio-device', ',gic-version=3'),
     'virt3-pci': virt('virtio-gpio-pci', ',gic-version=3'),
     'virt3-pci-noits': virt('virtio-gpio-pci', ',gic-version=3,its=off'),
+    # virt-mmio with the PL061 on a gpio-dummy backend of its own
+    'virt-mmio-pl061': virt('virtio-gpio-device', ',pl061-gpio=pl0',
+                            ['-object', 'gpio-dummy,id=pl0,ngpio=8']),
 }
-ARM_MACHINES = 'virt-mmio,virt-pci,virt3-mmio,virt3-pci,virt3-pci-noits'
+ARM_MACHINES = ('virt-mmio,virt-pci,virt3-mmio,virt3-pci,virt3-pci-noits,'
+                'virt-mmio-pl061')
 # QEMU's emulated PL061 of arm virt, timed in the same boot as a reference
 PL061_OPS = [('get', 1), ('set', 1)]
 

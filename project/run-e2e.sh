@@ -4,8 +4,8 @@
 # (tests/functional/x86_64/test_virtio_gpio.py, the amd64 guest) and on
 # arm virt's virtio-mmio and PCIe (tests/functional/aarch64/, the arm64
 # guest); then the q35 cases (but the chardev peer's) again on the amd64
-# guest with Linux 7.3, and the virtio-mmio cases of arm virt on the arm64
-# guest with Linux 7.3 (build-image.sh --kernel 7.3). Arguments select the
+# guest with Linux 7.3, and the virtio-mmio and PL061 cases of arm virt on
+# the arm64 guest with Linux 7.3 (build-image.sh --kernel 7.3). Arguments select the
 # suites (x86_64, aarch64, x86_64-k7.3, aarch64-k7.3; default all four).
 # On failure, print the guest console and the QMP transcript of each
 # failed test.
@@ -57,8 +57,10 @@ for target in "${targets[@]}"; do
     x86_64) run_suite x86_64 amd64 6.12 || failed=1 ;;
     aarch64) run_suite aarch64 arm64 6.12 || failed=1 ;;
     aarch64-k7.3)
-        # the virtio-mmio cases: the device tree's keys and LEDs
-        run_suite aarch64 arm64 7.3 -k VirtioGpioVirtMmio || failed=1 ;;
+        # the virtio-mmio cases (the device tree's keys and LEDs) and
+        # the PL061 on a gpio backend
+        run_suite aarch64 arm64 7.3 -k VirtioGpioVirtMmio -k Pl061GpioVirt ||
+            failed=1 ;;
     x86_64-k7.3)
         # the q35 cases but test_chardev_peer (it tests the chardev
         # protocol, not the kernel; it timed out once on 7.3 under load,

@@ -10,14 +10,15 @@
 # The guest (VGPIO_GUEST_DIR) is the arm64 image of project/guest: its
 # PL061 (built into Debian's kernel) is gpiochip0, so the tests find the
 # virtio chip by its label.  vgpio-keys reads key events from an input
-# device given by name.
+# device given by name.  Pl061GpioVirt runs no virtio device: the board's
+# PL061 on a gpio backend (pl061-gpio), with the stock kernel's driver.
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 
 import time
 
 from qemu_test import QemuSystemTest
-from virtio_gpio_guest import VirtioGpioGuest
+from virtio_gpio_guest import GpioGuest, VirtioGpioGuest
 
 KEY_ENTER = 28
 KEY_A = 30
@@ -210,8 +211,115 @@ class VirtioGpioVirtMmio(VirtioGpioVirt):
         self.led_event(1, True)
 
 
+class Pl061GpioVirt(GpioGuest):
+    """
+    No virtio: the board's PL061 on a gpio-dummy backend
+    (-M virt,pl061-gpio=gpio0), driven by the PL061 driver built into
+    Debian's kernel, with the image's gpio-virtio module blacklisted.
+    """
+    MACHINE = 'virt'
+    GUEST_APPEND = ('console=ttyAMA0 panic=-1 nokaslr '
+                    'module_blacklist=gpio_virtio')
+    LABEL = '9030000.pl061'
+
+    def machine_args(self):
+        return ['-cpu', 'cortex-a57', '-machine', 'pl061-gpio=gpio0']
+
+    def launch(self, gpio_args=None):
+        if gpio_args is None:
+            gpio_args = self.backend_args('gpio0', 8, self.NAMES)
+        self.gpio_args = gpio_args
+        self.vm.set_console()
+        self.vm.add_args(*self.vm_args(gpio_args))
+        self.vm.launch()
+        self.wait_ready()
+        chips = [line.split()[0] for line in self.guest('gpiodetect')
+                 if f' [{self.LABEL}] ' in line]
+        self.assertEqual(len(chips), 1, 'no PL061 gpiochip in the guest')
+        self.gpiochip = chips[0]
+
+    # the PL061 has no id: the monitor takes the backend's
+    def lines(self, device='gpio0'):
+        for c in self.qmp('query-gpio'):
+            if c['backend'] == 'gpio0':
+                return c['lines']
+        self.fail('no gpio backend gpio0')
+
+    def gpio_set(self, line, value, device='gpio0'):
+        self.qmp('gpio-set', id='gpio0', line=line, value=value)
+
+    def irq_count(self):
+        """The PL061's interrupts the guest has handled, all lines."""
+        out = self.guest(f'grep " {self.LABEL} " /proc/interrupts || true')
+        return sum(int(line.split()[1]) for line in out)
+
+    def test_pl061_lines(self):
+        """The stock kernel's PL061 chip, named lines, no gpio-virtio."""
+        self.launch()
+        self.assertEqual(self.guest('grep -c "^gpio_virtio " /proc/modules '
+                                    '|| true'), ['0'])
+        out = [line for line in self.guest('gpiodetect')
+               if line.startswith(self.chip() + ' ')]
+        self.assertEqual(out, [f'{self.chip()} [{self.LABEL}] (8 lines)'])
+        info = '\n'.join(self.guest(f'gpioinfo -c {self.chip()}'))
+        # the device tree's gpio-line-names, from the backend
+        for i, name in enumerate(self.NAMES):
+            self.assertRegex(info, rf'line\s+{i}:\s+"{name}"')
+        self.assertRegex(info, r'line\s+7:\s+unnamed')
+        # every line an input until the guest drives it
+        for line in self.lines():
+            self.assertEqual(line['direction'], 'in')
+
+    def test_pl061_inputs(self):
+        self.launch()
+        for value in (True, False, True):
+            self.gpio_set(0, value)
+            out = self.guest(f'gpioget -c {self.chip()} --numeric button')
+            self.assertEqual(out, ['1' if value else '0'])
+        self.gpio_set(6, True)
+        self.assertEqual(self.guest(f'gpioget -c {self.chip()} --numeric 6'),
+                         ['1'])
+
+    def test_pl061_outputs(self):
+        self.launch()
+        for value in (True, False):
+            self.guest(f'gpioset -c {self.chip()} -z led={int(value)}')
+            ev = self.vm.event_wait('GPIO_LINE_CHANGED', timeout=30,
+                                    match={'data': {'line': 1,
+                                                    'value': value}})
+            self.assertIsNotNone(ev, f'led never became {value}')
+            self.assertEqual((ev['data']['direction'], ev['data']['name']),
+                             ('out', 'led'))
+            self.guest('kill $(pidof gpioset); while pidof gpioset; do :; '
+                       'done')
+        # the PL061 has no released state: the line stays an output
+        self.assertEqual(self.lines()[1]['direction'], 'out')
+
+    def test_pl061_edges(self):
+        """gpiomon sees each edge made over QMP, through the PL061's irq."""
+        self.launch()
+        self.gpio_set(0, False)
+        self.monitor('both', 4)
+        self.assertEqual(self.lines()[0]['irq-type'], 'edge-both')
+        for value in (True, False, True, False):
+            # one edge at a time: the PL061 merges an edge into one the
+            # guest has not cleared yet
+            count = self.irq_count()
+            self.gpio_set(0, value)
+            self.guest(f'n=0; while [ $(grep " {self.LABEL} " '
+                       '/proc/interrupts | awk \'{s += $2} END {print s}\') '
+                       f'-le {count} ] && [ $n -lt 600 ]; do n=$((n + 1)); '
+                       'sleep 0.05; done')
+        self.assertEqual(self.monitor_result(),
+                         ['rising', 'falling', 'rising', 'falling'])
+        # gpiomon is gone: the line's interrupt is masked again
+        self.wait_line(0, 'irq-type', 'none')
+        self.assertEqual(self.lines()[0]['irq-events'], 4)
+
+
 del VirtioGpioGuest
 del VirtioGpioVirt
+del GpioGuest
 
 if __name__ == '__main__':
     QemuSystemTest.main()
