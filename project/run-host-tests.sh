@@ -7,7 +7,7 @@
 # (project/guest/) runs our QEMU, in qtest mode, against a chip of Linux's
 # gpio-sim driver: the guest image gets an extra initramfs archive with
 # /opt/vgpio/ (qemu-system-x86_64, qemu-system-aarch64, qos-test,
-# virtio-gpio-migration-test, the
+# virtio-gpio-migration-test, pl061-gpio-test, the
 # shared libraries they need beyond the guest's libc, the firmware for
 # -M pc/q35/microvm, vgpio-qtest, env),
 # boots on q35 under our QEMU, creates the chip with gpio-sim.sh, exports
@@ -45,6 +45,7 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.1f", b - a}'; }
 QEMU=$QEMU_OBJ/qemu-system-x86_64
 QOS_TEST=$QEMU_OBJ/tests/qtest/qos-test
 MIG_TEST=$QEMU_OBJ/tests/qtest/virtio-gpio-migration-test
+PL061_TEST=$QEMU_OBJ/tests/qtest/pl061-gpio-test
 QEMU_ARM=$QEMU_OBJ/qemu-system-aarch64
 # What QEMU loads for -M pc and -M q35 in qtest mode (checked below).
 FIRMWARE="bios-256k.bin kvmvapic.bin bios-microvm.bin"
@@ -59,7 +60,7 @@ CMD=${*:-vgpio-qtest}
 for n in $SIM_NAMES; do
     [[ $n =~ ^[A-Za-z0-9_.-]+$ ]] || die "bad line name in VGPIO_SIM_NAMES: $n"
 done
-for f in "$QEMU" "$QEMU_ARM" "$QOS_TEST"; do
+for f in "$QEMU" "$QEMU_ARM" "$QOS_TEST" "$MIG_TEST" "$PL061_TEST"; do
     [ -x "$f" ] || die "$f missing: build QEMU first (bash project/build.sh build)"
 done
 
@@ -81,6 +82,7 @@ strip --strip-debug -o "$O/bin/qemu-system-x86_64" "$QEMU"
 strip --strip-debug -o "$O/bin/qemu-system-aarch64" "$QEMU_ARM"
 strip --strip-debug -o "$O/bin/qos-test" "$QOS_TEST"
 strip --strip-debug -o "$O/bin/virtio-gpio-migration-test" "$MIG_TEST"
+strip --strip-debug -o "$O/bin/pl061-gpio-test" "$PL061_TEST"
 install -m 0755 "$GUEST_SRC/vgpio-qtest" "$O/bin/vgpio-qtest"
 # QEMU finds its data relative to its binary (bin/../share/qemu): no -L,
 # which QTEST_QEMU_BINARY could not take anyway (libqtest takes the target
@@ -124,7 +126,7 @@ host_libc=$(dpkg-query -W -f='${Version}' libc6)
 copy_needed_libs "$O/lib" "/lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu /lib /usr/lib" \
     "$base_libs" "$O/bin/qemu-system-x86_64" "$O/bin/qemu-system-aarch64" \
     "$O/bin/qos-test" \
-    "$O/bin/virtio-gpio-migration-test"
+    "$O/bin/virtio-gpio-migration-test" "$O/bin/pl061-gpio-test"
 
 (cd "$R" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$W/extra.cpio"
 # The kernel unpacks concatenated archives; an uncompressed one must start

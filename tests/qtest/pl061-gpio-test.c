@@ -521,6 +521,87 @@ static void test_migration(void)
     g_assert_cmpint(rmdir(dir), ==, 0);
 }
 
+/*
+ * gpio-host: the lines of a gpio-sim chip of the host
+ * (project/run-host-tests.sh runs this in a guest with one, and sets
+ * VGPIO_HOST_CHIP and VGPIO_SIM_DEV)
+ */
+#define HOST_TIMEOUT_US (10 * G_USEC_PER_SEC)
+
+static QTestState *host_start(void)
+{
+    g_autofree char *args = NULL;
+
+    if (!getenv("VGPIO_HOST_CHIP") || !getenv("VGPIO_SIM_DEV")) {
+        g_test_skip("no gpio-sim chip (VGPIO_HOST_CHIP, VGPIO_SIM_DEV)");
+        return NULL;
+    }
+    args = g_strdup_printf(VIRT "-object gpio-host,id=gpio0,chip=%s,"
+                           "lines=0-7", getenv("VGPIO_HOST_CHIP"));
+    return pl061_start(args);
+}
+
+/* Outputs drive the host chip's lines; GPIODATA reads its pulls */
+static void test_host_lines(void)
+{
+    QTestState *qts = host_start();
+
+    if (!qts) {
+        return;
+    }
+    wr(qts, PL061_DIR, 0x02);
+    wr(qts, PL061_DATA(0x02), 0x02);
+    g_assert_cmpint(vgpio_sim_value(1), ==, 1);
+    wr(qts, PL061_DATA(0x02), 0x00);
+    g_assert_cmpint(vgpio_sim_value(1), ==, 0);
+
+    /* no interrupt asked for: a data read fetches the level */
+    vgpio_sim_pull(0, true);
+    g_assert_cmphex(rd(qts, PL061_DATA(0x01)), ==, 0x01);
+    vgpio_sim_pull(0, false);
+    g_assert_cmphex(rd(qts, PL061_DATA(0x01)), ==, 0x00);
+    qtest_quit(qts);
+}
+
+/* The PL061's interrupt follows the host chip's edge events */
+static void test_host_irq(void)
+{
+    QTestState *qts = host_start();
+
+    if (!qts) {
+        return;
+    }
+    vgpio_sim_pull(0, false);
+    wr(qts, PL061_IEV, 0x01);
+    wr(qts, PL061_IE, 0x01);
+    assert_line_str(qts, 0, "irq-type", "edge-rising");
+    vgpio_sim_pull(0, true);
+    /* the MMIO read also takes in the interrupt line's news */
+    VGPIO_WAIT_FOR((rd(qts, PL061_MIS) & 0x01) && qtest_get_irq(qts, 0),
+                   HOST_TIMEOUT_US);
+    wr(qts, PL061_IC, 0x01);
+    g_assert_false(qtest_get_irq(qts, 0));
+    /* a falling edge is not asked for */
+    vgpio_sim_pull(0, false);
+    g_assert_cmphex(rd(qts, PL061_RIS), ==, 0);
+
+    wr(qts, PL061_IBE, 0x01);
+    assert_line_str(qts, 0, "irq-type", "edge-both");
+    vgpio_sim_pull(0, true);
+    VGPIO_WAIT_FOR(rd(qts, PL061_MIS) & 0x01, HOST_TIMEOUT_US);
+    wr(qts, PL061_IC, 0x01);
+    vgpio_sim_pull(0, false);
+    VGPIO_WAIT_FOR(rd(qts, PL061_MIS) & 0x01, HOST_TIMEOUT_US);
+    g_assert_true(qtest_get_irq(qts, 0));
+    wr(qts, PL061_IC, 0x01);
+    g_assert_cmpint(line_int(qts, 0, "irq-events"), ==, 3);
+
+    /* masked: the host kernel is asked for no events */
+    wr(qts, PL061_IE, 0);
+    assert_line_str(qts, 0, "irq-type", "none");
+    qtest_quit(qts);
+}
+
 /* QEMU refuses to start with a bad pl061-gpio: the error it prints */
 typedef struct StartError {
     const char *name;
@@ -569,6 +650,8 @@ int main(int argc, char **argv)
     qtest_add_func("/pl061-gpio/power-button", test_power_button);
     qtest_add_func("/pl061-gpio/chardev", test_chardev);
     qtest_add_func("/pl061-gpio/migration", test_migration);
+    qtest_add_func("/pl061-gpio/host/lines", test_host_lines);
+    qtest_add_func("/pl061-gpio/host/irq", test_host_irq);
     for (i = 0; i < ARRAY_SIZE(start_errors); i++) {
         g_autofree char *path = g_strdup_printf("/pl061-gpio/error/%s",
                                                 start_errors[i].name);
