@@ -186,10 +186,14 @@ static void test_outputs(void)
     qtest_quit(qts);
 }
 
-/* Input levels set over QMP are what GPIODATA reads, masked by address */
+/*
+ * Input levels set over QMP and HMP are what GPIODATA reads, masked by
+ * address
+ */
 static void test_inputs(void)
 {
     QTestState *qts = pl061_start(VIRT DUMMY);
+    g_autofree char *hmp = NULL;
 
     g_assert_cmphex(rd(qts, PL061_DATA(0xff)), ==, 0x00);
     gpio_set(qts, 5, true);
@@ -200,6 +204,14 @@ static void test_inputs(void)
     g_assert_cmphex(rd(qts, PL061_DATA(0x1e)), ==, 0x00);
     gpio_set(qts, 5, false);
     g_assert_cmphex(rd(qts, PL061_DATA(0xff)), ==, 0x01);
+    /* HMP: gpio_set by name, info gpio lists the backend's lines */
+    g_free(qtest_hmp(qts, "gpio_set gpio0 led 1"));
+    g_assert_cmphex(rd(qts, PL061_DATA(0xff)), ==, 0x03);
+    hmp = qtest_hmp(qts, "info gpio");
+    g_assert(strstr(hmp, "gpio0"));
+    g_assert(strstr(hmp, "button"));
+    g_assert(strstr(hmp, "led"));
+    g_free(qtest_hmp(qts, "gpio_set gpio0 1 0"));
     /* by name too */
     qtest_qmp_assert_success(qts, "{'execute': 'gpio-set', 'arguments': "
                              "{'id': 'gpio0', 'name': 'button', "
