@@ -23,6 +23,7 @@
 #include "tests/qtest/libqos/virtio.h"
 #include "tests/qtest/libqos/virtio-gpio.h"
 #include "tests/qtest/libqos/virtio-pci.h"
+#include "tests/qtest/virtio-gpio-utils.h"
 #include "hw/pci/pci_regs.h"
 #include "hw/virtio/virtio-gpio.h"
 #include "io/channel-buffer.h"
@@ -188,14 +189,8 @@ static void vgf_submit(QTestState *s, int q, const VGFuzzDesc *d, int n,
     uint32_t head = 0;
     int i;
 
-    /*
-     * libqos never takes descriptors back: reuse the table from the start
-     * rather than run off its end (the last descriptor has no "next").
-     */
-    if (vq->free_head + n > vq->size) {
-        vq->free_head = 0;
-        vq->num_free = vq->size;
-    }
+    /* rather than run off the end of the table (libqos frees nothing) */
+    vgpio_vq_recycle(vq, n);
     for (i = 0; i < n; i++) {
         uint32_t idx = qvirtqueue_add(s, vq, d[i].addr, d[i].len, d[i].write,
                                       i + 1 < n);
