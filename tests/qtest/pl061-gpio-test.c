@@ -74,32 +74,9 @@ static void wr(QTestState *qts, uint64_t addr, uint32_t value)
     qtest_writel(qts, addr, value);
 }
 
-/* A member of line @line of backend gpio0 in query-gpio */
-static QDict *line_info(QTestState *qts, unsigned line)
-{
-    QDict *rsp = qtest_qmp(qts, "{'execute': 'query-gpio', "
-                           "'arguments': {'id': 'gpio0'}}");
-    QList *list = qdict_get_qlist(rsp, "return");
-    QDict *c = qobject_to(QDict, qlist_peek(list));
-    QListEntry *e;
-    QDict *info = NULL;
-
-    QLIST_FOREACH_ENTRY(qdict_get_qlist(c, "lines"), e) {
-        QDict *l = qobject_to(QDict, qlist_entry_obj(e));
-
-        if (qdict_get_int(l, "line") == line) {
-            info = l;
-            qobject_ref(info);
-        }
-    }
-    qobject_unref(rsp);
-    g_assert(info);
-    return info;
-}
-
 static char *line_str(QTestState *qts, unsigned line, const char *key)
 {
-    QDict *info = line_info(qts, line);
+    QDict *info = vgpio_query_line(qts, "gpio0", line);
     char *s = g_strdup(qdict_get_str(info, key));
 
     qobject_unref(info);
@@ -108,7 +85,7 @@ static char *line_str(QTestState *qts, unsigned line, const char *key)
 
 static bool line_bool(QTestState *qts, unsigned line, const char *key)
 {
-    QDict *info = line_info(qts, line);
+    QDict *info = vgpio_query_line(qts, "gpio0", line);
     bool b = qdict_get_bool(info, key);
 
     qobject_unref(info);
@@ -117,7 +94,7 @@ static bool line_bool(QTestState *qts, unsigned line, const char *key)
 
 static int64_t line_int(QTestState *qts, unsigned line, const char *key)
 {
-    QDict *info = line_info(qts, line);
+    QDict *info = vgpio_query_line(qts, "gpio0", line);
     int64_t i = qdict_get_int(info, key);
 
     qobject_unref(info);
@@ -441,21 +418,6 @@ static void test_chardev(void)
     g_assert_cmpint(rmdir(dir), ==, 0);
 }
 
-/* The status of the migration of @qts if it is over, else NULL */
-static char *migration_end(QTestState *qts)
-{
-    QDict *rsp = qtest_qmp_assert_success_ref(qts, "{'execute': "
-                                              "'query-migrate'}");
-    const char *s = qdict_get_try_str(rsp, "status");
-    char *status = NULL;
-
-    if (s && (!strcmp(s, "completed") || !strcmp(s, "failed"))) {
-        status = g_strdup(s);
-    }
-    qobject_unref(rsp);
-    return status;
-}
-
 /* The lines of gpio0 as JSON, without the counters (they do not move) */
 static char *query_lines(QTestState *qts)
 {
@@ -507,7 +469,7 @@ static void test_migration(void)
     to = qtest_init(dest_args);
     qtest_qmp_assert_success(from, "{'execute': 'migrate', 'arguments': "
                              "{'uri': %s}}", uri);
-    VGPIO_WAIT_FOR((status = migration_end(from)), MIGRATION_TIMEOUT_US);
+    VGPIO_WAIT_FOR((status = vgpio_migration_end(from)), MIGRATION_TIMEOUT_US);
     g_assert_cmpstr(status, ==, "completed");
     qtest_qmp_eventwait(to, "RESUME");
     qtest_quit(from);

@@ -59,21 +59,6 @@ static QTestState *mig_dest(Migration *m, const char *devices)
     return vgpio_mmio_start(args);
 }
 
-/* The status of the migration of @qts if it is over, else NULL */
-static char *migration_end(QTestState *qts)
-{
-    QDict *rsp = qtest_qmp_assert_success_ref(qts, "{'execute': "
-                                              "'query-migrate'}");
-    const char *s = qdict_get_try_str(rsp, "status");
-    char *status = NULL;
-
-    if (s && (!strcmp(s, "completed") || !strcmp(s, "failed"))) {
-        status = g_strdup(s);
-    }
-    qobject_unref(rsp);
-    return status;
-}
-
 /* Migrate @from to m->uri; returns the final status of the migration */
 static char *migrate(QTestState *from, Migration *m)
 {
@@ -81,7 +66,7 @@ static char *migrate(QTestState *from, Migration *m)
 
     qtest_qmp_assert_success(from, "{'execute': 'migrate', 'arguments': "
                              "{'uri': %s}}", m->uri);
-    VGPIO_WAIT_FOR((status = migration_end(from)), MIGRATION_TIMEOUT_US);
+    VGPIO_WAIT_FOR((status = vgpio_migration_end(from)), MIGRATION_TIMEOUT_US);
     return status;
 }
 
@@ -510,7 +495,7 @@ static char *load_from_file(const char *path)
     qtest_qmp_assert_success(dst, "{'execute': 'migrate-incoming', "
                              "'arguments': {'uri': %s, "
                              "'exit-on-error': false}}", uri);
-    VGPIO_WAIT_FOR((status = migration_end(dst)), MIGRATION_TIMEOUT_US);
+    VGPIO_WAIT_FOR((status = vgpio_migration_end(dst)), MIGRATION_TIMEOUT_US);
     qtest_quit(dst);
     return status;
 }
@@ -834,7 +819,7 @@ static void test_host(void)
     dst = vgpio_mmio_start(args);
     /* the stream loads while the monitor answers: wait until it is in */
     g_free(status);
-    VGPIO_WAIT_FOR((status = migration_end(dst)), MIGRATION_TIMEOUT_US);
+    VGPIO_WAIT_FOR((status = vgpio_migration_end(dst)), MIGRATION_TIMEOUT_US);
     g_assert_cmpstr(status, ==, "completed");
     mig_switch(&v, dst);
     g_assert_cmpint(vgpio_sim_value(1), ==, 1);

@@ -159,7 +159,12 @@ QDict *vgpio_controller(QDict *resp, const char *id)
 
 QDict *vgpio_line_info(VGpio *t, const char *id, unsigned line)
 {
-    QDict *resp = qtest_qmp(t->qts, "{'execute': 'query-gpio'}");
+    return vgpio_query_line(t->qts, id, line);
+}
+
+QDict *vgpio_query_line(QTestState *qts, const char *id, unsigned line)
+{
+    QDict *resp = qtest_qmp(qts, "{'execute': 'query-gpio'}");
     QList *lines = qdict_get_qlist(vgpio_controller(resp, id), "lines");
     QDict *info = NULL;
     QListEntry *e;
@@ -193,6 +198,20 @@ int64_t vgpio_line_int(VGpio *t, unsigned line, const char *key)
 
     qobject_unref(info);
     return v;
+}
+
+char *vgpio_migration_end(QTestState *qts)
+{
+    QDict *rsp = qtest_qmp_assert_success_ref(qts, "{'execute': "
+                                              "'query-migrate'}");
+    const char *s = qdict_get_try_str(rsp, "status");
+    char *status = NULL;
+
+    if (s && (!strcmp(s, "completed") || !strcmp(s, "failed"))) {
+        status = g_strdup(s);
+    }
+    qobject_unref(rsp);
+    return status;
 }
 
 /* Forget the GPIO_LINE_CHANGED events received so far */

@@ -144,6 +144,10 @@ void vgpio_irq_setup(VGpio *t, unsigned line, uint32_t type, bool level);
 /* Set the input level of @line of @id, through t->set_input if it is t's */
 void vgpio_gpio_set(VGpio *t, const char *id, unsigned line, bool value);
 QDict *vgpio_line_info(VGpio *t, const char *id, unsigned line);
+/* The same for any controller of QEMU @qts (@id: device or backend) */
+QDict *vgpio_query_line(QTestState *qts, const char *id, unsigned line);
+/* The status of the migration of @qts if it is over, else NULL */
+char *vgpio_migration_end(QTestState *qts);
 /* Each command of @cases fails as it says; @id replaces "%s" */
 void vgpio_qmp_assert_errors(QTestState *qts, const char *id,
                              const VGpioQmpError *cases, size_t n);
