@@ -8,7 +8,8 @@
 # the arm64 guest with Linux 7.3 (build-image.sh --kernel 7.3). Arguments select the
 # suites (x86_64, aarch64, x86_64-k7.3, aarch64-k7.3; default all four).
 # On failure, print the guest console and the QMP transcript of each
-# failed test.
+# failed test, and at the very end the failed tests' TAP lines and
+# tracebacks again (meson shows only the last lines of a failed test).
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/project/env.sh"
@@ -37,6 +38,10 @@ run_suite() {
         rm -f "$tap"
         return 0
     fi
+    {
+        echo "== $target, $arch guest with Linux $kernel: failed"
+        grep -v '^ok ' "$tap" | tail -n 40
+    } >>"$failures"
     # the failed tests, from the TAP lines: "not ok N NAME.CLASS.TEST"
     for t in $(sed -n "s/^not ok [0-9]* \\($name\\.[^ ]*\\).*/\\1/p" "$tap"); do
         d="$out/$t"
@@ -52,6 +57,8 @@ run_suite() {
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(x86_64 aarch64 x86_64-k7.3 aarch64-k7.3)
 failed=0
+failures=$(mktemp)
+trap 'rm -f "$failures"' EXIT
 for target in "${targets[@]}"; do
     case $target in
     x86_64) run_suite x86_64 amd64 6.12 || failed=1 ;;
@@ -73,4 +80,8 @@ for target in "${targets[@]}"; do
     *) echo "run-e2e: unknown target $target" >&2; exit 2 ;;
     esac
 done
+if [ -s "$failures" ]; then
+    echo "===== e2e: the failed tests again"
+    cat "$failures"
+fi
 exit $failed

@@ -185,10 +185,24 @@ class GpioGuest(QemuSystemTest):
         self.assertIsNotNone(m, f'uname -r: {release}')
         return int(m.group(1)), int(m.group(2))
 
+    def gpiomon(self, args, out='/tmp/ev'):
+        """
+        Start ``gpiomon ARGS`` in the guest's background, its output to
+        @out, and wait until it polls for events.  Only then is the line's
+        request complete: Linux's gpiolib-cdev enables the irq before it
+        stores the line's edge flags (linereq_create(), 6.12 to 7.3 at
+        least), and drops an edge that comes in between.  Our device sees
+        the irq unmasked at the first of the two.
+        """
+        self.guest(f'gpiomon {args} > {out} 2>&1 & mon=$!; n=0; '
+                   'while ! grep -q poll /proc/$mon/wchan 2>/dev/null && '
+                   '[ $n -lt 600 ]; do n=$((n + 1)); sleep 0.05; done; '
+                   'grep poll /proc/$mon/wchan')
+
     def monitor(self, edges, count):
         """Start gpiomon on line 0 and wait until its irq is unmasked."""
-        self.guest(f'gpiomon -c {self.chip()} -e {edges} -n {count} '
-                   f'--format=%E button > /tmp/ev 2>&1 &')
+        self.gpiomon(f'-c {self.chip()} -e {edges} -n {count} '
+                     '--format=%E button')
         self.wait_line(0, 'irq-unmasked', True)
 
     def monitor_result(self):
@@ -322,8 +336,8 @@ class VirtioGpioGuest(GpioGuest):
             # devices: a second device's interrupts oops the guest
             return
         # Interrupts on both devices: a0 (gpio) and b1 (gpio-b, now high)
-        self.guest('gpiomon -e both -n 2 --format=%E a0 > /tmp/ev-a 2>&1 &')
-        self.guest('gpiomon -e both -n 2 --format=%E b1 > /tmp/ev-b 2>&1 &')
+        self.gpiomon('-e both -n 2 --format=%E a0', '/tmp/ev-a')
+        self.gpiomon('-e both -n 2 --format=%E b1', '/tmp/ev-b')
         for value in (True, False):
             self.wait_line(0, 'irq-unmasked', True, device='gpio')
             self.wait_line(1, 'irq-unmasked', True, device='gpio-b')

@@ -64,8 +64,7 @@ class VirtioGpioQ35(VirtioGpioGuest):
 
         # edges from the peer; the peer sees the guest enable the irq
         peer.set('button', 0)
-        self.guest(f'gpiomon -c {self.chip()} -e both -n 3 --format=%E button '
-                   '> /tmp/ev 2>&1 &')
+        self.gpiomon(f'-c {self.chip()} -e both -n 3 --format=%E button')
         ev = peer.wait_event(lambda e: e.kind == 'IRQ' and e.line == 0)
         self.assertEqual(ev.value, 'edge-both')
         for value in (1, 0, 1):
@@ -189,8 +188,8 @@ class VirtioGpioQ35(VirtioGpioGuest):
         """
         n = len(self.PRESS)
         self.gpio_set(0, False)
-        self.guest(f'gpiomon -c {self.chip()} -e both -n {n} '
-                   f'--format="%E %S" button > /tmp/ev 2>&1 &')
+        self.gpiomon(f'-c {self.chip()} -e both -n {n} --format="%E %S" '
+                     'button')
         self.wait_line(0, 'irq-unmasked', True)
         steps = [{'delay': d, 'line': 0, 'value': not i % 2}
                  for i, d in enumerate(self.PRESS)]
