@@ -164,8 +164,12 @@ class VirtioGpioQ35(VirtioGpioGuest):
 
     # Simulation on the VM clock ---------------------------------------
 
-    # instructions count the VM's time: 2^1 ns each, idle time skipped
-    ICOUNT = ['-icount', 'shift=1,sleep=off']
+    # instructions count the VM's time: 2^1 ns each, idle time skipped;
+    # the RTC on the VM clock from a set date, and a set seed for RDRAND:
+    # the host's clock (the RTC's update-in-progress bit, which Linux
+    # waits out at boot) and random numbers would shift each boot
+    ICOUNT = ['-icount', 'shift=1,sleep=off',
+              '-rtc', 'base=2026-01-01T00:00:00,clock=vm', '-seed', '1']
     # the delays of the steps of a stimulus on the button, ns: a press of
     # 50 ms, then a bouncing contact
     PRESS = [1000000, 50000000, 2000000, 3000000, 2500000, 7000000]
@@ -181,10 +185,21 @@ class VirtioGpioQ35(VirtioGpioGuest):
         self.wait_ready()
         self.gpiochip = self.virtio_chips()[0]
 
+    def vm_now(self):
+        """The VM clock in ns, through a stimulus that is started, asked
+        when its step plays, and cancelled (on line 7)."""
+        delay = 1000000000
+        self.qmp('gpio-stimulus-start', id='gpio', stimulus='clock',
+                 steps=[{'delay': delay, 'line': 7, 'value': True}])
+        info = self.qmp('query-gpio-stimuli', id='gpio')
+        self.qmp('gpio-stimulus-cancel', id='gpio', stimulus='clock')
+        return [s for s in info
+                if s['stimulus'] == 'clock'][0]['next-time'] - delay
+
     def play_press(self):
         """
         gpiomon watches the button while a stimulus plays PRESS on it:
-        gpiomon's kernel timestamps of the edges, in ns after the first
+        gpiomon's kernel timestamps of the edges, in ns
         """
         n = len(self.PRESS)
         self.gpio_set(0, False)
@@ -193,8 +208,15 @@ class VirtioGpioQ35(VirtioGpioGuest):
         self.wait_line(0, 'irq-unmasked', True)
         steps = [{'delay': d, 'line': 0, 'value': not i % 2}
                  for i, d in enumerate(self.PRESS)]
+        # Start at a set time of the VM clock, which the guest's clock
+        # follows the same way in every boot: chosen while the VM is
+        # stopped, so that the guest cannot tell when the commands came
+        self.qmp('stop')
+        start = (self.vm_now() // 1000000000 + 2) * 1000000000
+        steps[0] = {'at': start + self.PRESS[0], 'line': 0, 'value': True}
         self.qmp('gpio-stimulus-start', id='gpio', stimulus='press',
                  steps=steps)
+        self.qmp('cont')
         ev = self.vm.event_wait('GPIO_STIMULUS_DONE', timeout=60)
         self.assertIsNotNone(ev, 'the stimulus did not end')
         out = self.monitor_result()
@@ -204,42 +226,39 @@ class VirtioGpioQ35(VirtioGpioGuest):
         for e in out:
             sec, nsec = e.split()[1].split('.')
             stamps.append(int(sec) * 1000000000 + int(nsec.ljust(9, '0')))
-        self.log.info('gpiomon timestamps: %s', stamps)
-        return [t - stamps[0] for t in stamps]
+        self.log.info('gpiomon timestamps: %s; first edge at VM time %d',
+                      stamps, start + self.PRESS[0])
+        return stamps
 
     def test_stimulus_determinism(self):
         """
-        Under -icount, a stimulus gives the guest the same edges in two
-        runs: gpiomon's kernel timestamps agree to 20 us (mostly to the
-        ns); the press is 50 ms long as gpiomon sees it.
+        Under -icount, a stimulus started at a set VM time gives the guest
+        the same edges in two boots: gpiomon's kernel timestamps are equal
+        to the ns; the press is 50 ms long as gpiomon sees it.
         """
         # Under -icount the guest's TSC counts the VM clock's ns: 1 GHz
         # exactly.  Tell Linux so, and take away the ACPI PM timer it
         # would refine that against: the refinement runs while the
         # test's first commands arrive, at VM times -icount does not fix,
         # and gave 1000.000 MHz in one boot and 999.999 MHz in the other
-        # (50 ms then read as 48 ns apart).
-        self.GUEST_APPEND += ' tsc_early_khz=1000000 pmtmr=0'
+        # (50 ms then read as 48 ns apart).  'quiet': the kernel's boot
+        # messages fill the console socket faster than the test reads
+        # it, and the guest then waits for the host; its clock would
+        # start a few hundred us apart from the VM clock's in each boot.
+        self.GUEST_APPEND += ' tsc_early_khz=1000000 pmtmr=0 quiet'
         self.vm.add_args(*self.ICOUNT)
         self.launch()
         first = self.play_press()
         self.relaunch(extra=self.ICOUNT)
         second = self.play_press()
-        self.log.info('run 1: %s', first)
-        self.log.info('run 2: %s', second)
-        # The device makes each edge at the same VM time in both runs,
-        # and the guest's clock is exact (above); but the guest sometimes
-        # takes the fourth edge (55 ms) 0.2-5.5 us late, in runs where
-        # the test's commands arrived at other VM times (not explained
-        # yet).  Allow 20 us.
-        for a, b in zip(first, second):
-            self.assertLessEqual(abs(a - b), 20000, (first, second))
+        # the same to the ns, even the guest's clock at the first edge
+        self.assertEqual(first, second)
+        got = [t - first[0] for t in first]
         want = [sum(self.PRESS[1:i + 1]) for i in range(len(self.PRESS))]
-        self.log.info('stimulus: %s', want)
-        # the guest takes each edge the same time after it is made
-        for got, exp in zip(first, want):
-            self.assertLess(abs(got - exp), 100000, (first, want))
-        self.assertLess(abs(first[1] - 50000000), 100000, first)
+        self.log.info('edges after the first: %s; stimulus: %s', got, want)
+        # the guest takes each edge within a few us of when it is made
+        for g, w in zip(got, want):
+            self.assertLess(abs(g - w), 100000, (got, want))
 
     def test_record_led(self):
         """A recording shows the guest driving the LED and the press."""
