@@ -83,9 +83,13 @@ class GpioGuest(QemuSystemTest):
         self.vm.add_args(*self.vm_args(gpio_args))
         self.vm.launch()
         self.wait_ready()
-        chips = self.virtio_chips()
-        self.assertTrue(chips, 'no virtio gpiochip in the guest')
+        chips = self.chips_under_test()
+        self.assertTrue(chips, 'no gpiochip of the device in the guest')
         self.gpiochip = chips[0]
+
+    def chips_under_test(self):
+        """The guest's gpiochips of the kind the test is about."""
+        return self.virtio_chips()
 
     def virtio_chips(self):
         """The guest's gpiochips of virtio GPIO devices (label virtioN)."""

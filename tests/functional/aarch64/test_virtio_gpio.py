@@ -226,17 +226,16 @@ class Pl061GpioVirt(GpioGuest):
         return ['-cpu', 'cortex-a57', '-machine', 'pl061-gpio=gpio0']
 
     def launch(self, gpio_args=None):
+        # the backend alone: the machine property gives it to the PL061
         if gpio_args is None:
             gpio_args = self.backend_args('gpio0', 8, self.NAMES)
-        self.gpio_args = gpio_args
-        self.vm.set_console()
-        self.vm.add_args(*self.vm_args(gpio_args))
-        self.vm.launch()
-        self.wait_ready()
+        super().launch(gpio_args)
+
+    def chips_under_test(self):
         chips = [line.split()[0] for line in self.guest('gpiodetect')
                  if f' [{self.LABEL}] ' in line]
-        self.assertEqual(len(chips), 1, 'no PL061 gpiochip in the guest')
-        self.gpiochip = chips[0]
+        self.assertEqual(len(chips), 1, chips)
+        return chips
 
     # the PL061 has no id: the monitor takes the backend's
     def lines(self, device='gpio0'):
