@@ -25,9 +25,11 @@ FUZZ_BIN=$FUZZ_OBJ/qemu-fuzz-x86_64
 FUZZ_TARGET=virtio-gpio-fuzz
 FUZZ_CACHE=$VGPIO_CACHE/fuzz
 CRASHES=${VGPIO_FUZZ_CRASHES:-$FUZZ_CACHE/crashes}
+IGNORELIST=$TOP/project/fuzz-coverage-ignorelist
 FUZZ_CONFIGURE=(--cc="${VGPIO_FUZZ_CC:-clang-14}"
                 --cxx="${VGPIO_FUZZ_CXX:-clang++-14}"
-                --enable-fuzzing --enable-asan --enable-ubsan)
+                --enable-fuzzing --enable-asan --enable-ubsan
+                --extra-cflags="-Xclang -fsanitize-coverage-ignorelist=$IGNORELIST")
 # UBSan reports go on by default: make them crashes libFuzzer records
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
@@ -71,8 +73,8 @@ build() {
     # regenerate build.ninja first: a regeneration rewrites the filter
     ninja -C "$FUZZ_OBJ" build.ninja >/dev/null
     add_instrumentation_filter
-    # ccache does not read the filter file: make it part of the hash
-    CCACHE_EXTRAFILES=$FUZZ_OBJ/instrumentation-filter \
+    # ccache does not read the filter files: make them part of the hash
+    CCACHE_EXTRAFILES=$FUZZ_OBJ/instrumentation-filter:$IGNORELIST \
         ninja -C "$FUZZ_OBJ" ${VGPIO_FUZZ_JOBS:+-j"$VGPIO_FUZZ_JOBS"} \
         qemu-fuzz-x86_64 qemu-system-x86_64 tests/qtest/qos-test \
         tests/qtest/virtio-gpio-mmio-test tests/qtest/virtio-gpio-migration-test
