@@ -59,6 +59,22 @@ static QTestState *mig_dest(Migration *m, const char *devices)
     return vgpio_mmio_start(args);
 }
 
+/*
+ * Start a destination that loads m->uri, a file, at once, and wait until
+ * the load is complete.  Ask rather than wait for RESUME: the file may
+ * load and the VM start before the monitor's handshake, when QMP drops
+ * events (the VM runs before the incoming migration is "completed").
+ */
+static QTestState *mig_dest_loaded(Migration *m, const char *devices)
+{
+    QTestState *dst = mig_dest(m, devices);
+    g_autofree char *status = NULL;
+
+    VGPIO_WAIT_FOR((status = vgpio_migration_end(dst)), MIGRATION_TIMEOUT_US);
+    g_assert_cmpstr(status, ==, "completed");
+    return dst;
+}
+
 /* Migrate @from to m->uri; returns the final status of the migration */
 static char *migrate(QTestState *from, Migration *m)
 {
@@ -601,8 +617,6 @@ static void test_full_eventq(void)
     g_autofree char *empty = g_strdup_printf("%s/empty", dir);
     g_autofree char *full = g_strdup_printf("%s/full", dir);
     g_autofree char *uri = g_strdup_printf("file:%s", full);
-    g_autofree char *dest_args = g_strdup_printf("%s -incoming %s", devices,
-                                                 uri);
     g_autofree char *status = NULL;
     QTestState *src, *dst;
     VGpioMMIO v = { 0 };
@@ -656,15 +670,7 @@ static void test_full_eventq(void)
                    VGPIO_EVENTQ_SIZE);
     qtest_quit(src);
 
-    dst = vgpio_mmio_start(dest_args);
-    /*
-     * The file may load and the VM start before the monitor's handshake,
-     * when QMP drops events: ask rather than wait for RESUME (the VM runs
-     * before the incoming migration is "completed")
-     */
-    g_free(status);
-    VGPIO_WAIT_FOR((status = vgpio_migration_end(dst)), MIGRATION_TIMEOUT_US);
-    g_assert_cmpstr(status, ==, "completed");
+    dst = mig_dest_loaded(&(Migration) { .uri = uri }, devices);
     mig_switch(&v, dst);
     g_assert_true(vgpio_line_bool(&v.t, 0, "irq-unmasked"));
     vgpio_gpio_set(&v.t, "gpio0", VGPIO_EVENTQ_SIZE - 1, true);
@@ -784,7 +790,7 @@ static void test_host(void)
     Migration m;
     QTestState *src, *dst;
     VGpioMMIO v = { 0 };
-    g_autofree char *devices = NULL, *uri = NULL, *args = NULL;
+    g_autofree char *devices = NULL, *uri = NULL;
     g_autofree char *status = NULL, *path = NULL;
 
     if (!chip || !getenv("VGPIO_SIM_DEV")) {
@@ -822,12 +828,7 @@ static void test_host(void)
     g_assert_cmpint(vgpio_sim_value(1), ==, 0);
     vgpio_sim_pull(0, true);
 
-    args = g_strdup_printf("%s -incoming %s", devices, uri);
-    dst = vgpio_mmio_start(args);
-    /* the stream loads while the monitor answers: wait until it is in */
-    g_free(status);
-    VGPIO_WAIT_FOR((status = vgpio_migration_end(dst)), MIGRATION_TIMEOUT_US);
-    g_assert_cmpstr(status, ==, "completed");
+    dst = mig_dest_loaded(&m, devices);
     mig_switch(&v, dst);
     g_assert_cmpint(vgpio_sim_value(1), ==, 1);
     g_assert_true(vgpio_line_bool(&v.t, 0, "irq-latched"));
