@@ -62,6 +62,7 @@
 
 typedef struct VGFuzz {
     QVhostUserGPIO *gpio;       /* the libqos driver: vdev and queues */
+    Object *dev;                /* the virtio-gpio device, for SAVE_LOAD */
     uint32_t names_size;        /* gpio_names_size of the config */
     uint64_t arena;
     uint32_t arena_off;
@@ -601,7 +602,7 @@ static bool vgf_op_bus_master(QTestState *s, VGFuzzInput *in)
  */
 static bool vgf_op_save_load(QTestState *s, VGFuzzInput *in)
 {
-    Object *dev = object_resolve_path_type("", TYPE_VIRTIO_GPIO, NULL);
+    Object *dev = vgf.dev;
     const VMStateDescription *vmsd = DEVICE_GET_CLASS(dev)->vmsd;
     QIOChannelBuffer *out, *saved;
     bool running = runstate_is_running();
@@ -721,6 +722,9 @@ static void virtio_gpio_pre_fuzz(QTestState *s)
 {
     qos_init_path(s);
     vgf.gpio = fuzz_qos_obj;
+    /* a walk of the whole QOM tree: once, not in every input */
+    vgf.dev = object_resolve_path_type("", TYPE_VIRTIO_GPIO, NULL);
+    g_assert(vgf.dev);
     vgf.names_size = qvirtio_config_readl(vgf.gpio->vdev,
                                           offsetof(struct virtio_gpio_config,
                                                    gpio_names_size));
